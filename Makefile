@@ -1,0 +1,76 @@
+# instacart-warehouse: every entry point. `make build` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+PYTHON_BOOTSTRAP ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+VENV_STAMP := $(VENV)/.installed
+
+# Data: the real Kaggle files when INSTACART_DATA_DIR is set, else our synthetic default.
+DEFAULT_USERS ?= 10000
+SEED ?= 42
+SYNTHETIC_DIR := data/synthetic
+SYNTHETIC_STAMP := $(SYNTHETIC_DIR)/.complete-u$(DEFAULT_USERS)-s$(SEED)
+INSTACART_DATA_DIR ?=
+DATA_DIR := $(if $(INSTACART_DATA_DIR),$(INSTACART_DATA_DIR),$(SYNTHETIC_DIR))
+WAREHOUSE ?= build/instacart.duckdb
+
+SCALE ?= 0.05
+PYTEST_ARGS ?=
+
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: build test lint venv data validate bench shell docs clean lock
+
+$(VENV_STAMP): pyproject.toml requirements.lock
+	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip==26.3"
+	$(PY) -m pip install --quiet -c requirements.lock -e ".[dev]"
+	@touch $@
+
+venv: $(VENV_STAMP)
+
+# The stamp names users and seed, so changing either regenerates; a killed run leaves no stamp.
+$(SYNTHETIC_STAMP): | $(VENV_STAMP)
+	rm -rf $(SYNTHETIC_DIR)
+	$(PY) -m ml.synthetic --users $(DEFAULT_USERS) --seed $(SEED) --out $(SYNTHETIC_DIR)
+	@touch $@
+
+data: $(VENV_STAMP) $(if $(INSTACART_DATA_DIR),,$(SYNTHETIC_STAMP))
+
+validate: data
+	$(PY) -m ml.validate $(DATA_DIR)
+
+## build: validate the raw files, run `dbt build` into a new file, swap it in atomically
+build: data
+	$(PY) -m ml.warehouse build --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE)
+
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check ml tests python_models
+	$(VENV)/bin/ruff format --check ml tests python_models
+	$(VENV)/bin/sqlfluff lint models --disable-progress-bar
+
+## test: lint, then the whole pytest suite (unit + integration with real dbt runs)
+test: $(VENV_STAMP)
+	$(MAKE) --no-print-directory lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+## bench SCALE=1: generate (or use INSTACART_DATA_DIR), validate, dbt build; per-stage time + memory
+bench: $(VENV_STAMP)
+	$(PY) -m ml.bench --scale $(SCALE) --seed $(SEED) $(if $(INSTACART_DATA_DIR),--data-dir $(INSTACART_DATA_DIR),)
+
+shell: $(VENV_STAMP)
+	$(VENV)/bin/duckdb -readonly $(WAREHOUSE)
+
+docs: $(VENV_STAMP)
+	$(VENV)/bin/dbt docs generate --vars '{data_dir: "$(abspath $(DATA_DIR))"}'
+
+lock:
+	rm -rf /tmp/instacart-lock-venv && $(PYTHON_BOOTSTRAP) -m venv /tmp/instacart-lock-venv
+	/tmp/instacart-lock-venv/bin/pip install --quiet -e ".[dev]"
+	/tmp/instacart-lock-venv/bin/pip freeze --exclude-editable | sed '1i # Full pinned dependency set (pip constraints), regenerate with `make lock`.' > requirements.lock
+
+clean:
+	rm -rf build target logs dbt_packages
