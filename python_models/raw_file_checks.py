@@ -5,10 +5,10 @@ stops before reading invalid files. The checks themselves live in `ml.validate`;
 the validation cache makes a re-check of unchanged files instant.
 """
 
-from ml.validate import ensure_valid
+from ml.validate import ensure_valid, report_table
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     report = ensure_valid(dbt.config.get("data_dir"), cache_dir=dbt.config.get("cache_dir"))
-    return report.to_arrow()
+    return report_table(report)
