@@ -21,8 +21,10 @@ PYTEST_ARGS ?=
 
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+# OpenMP (LightGBM) threads otherwise spin while waiting, stealing the other core from DuckDB.
+export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: build test lint venv data validate bench shell docs clean lock
+.PHONY: build test lint venv data validate bench shell docs report submission clean lock
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -60,6 +62,14 @@ test: $(VENV_STAMP)
 ## bench SCALE=1: generate (or use INSTACART_DATA_DIR), validate, dbt build; per-stage time + memory
 bench: $(VENV_STAMP)
 	$(PY) -m ml.bench --scale $(SCALE) --seed $(SEED) $(if $(INSTACART_DATA_DIR),--data-dir $(INSTACART_DATA_DIR),)
+
+## report: the reorder model's metrics (validation users) vs baselines and the oracle
+report: $(VENV_STAMP)
+	$(PY) -m ml.report --warehouse $(WAREHOUSE)
+
+## submission: Kaggle-format submission.csv of the test orders' reorder baskets
+submission: $(VENV_STAMP)
+	$(PY) -m ml.reorder.submission --warehouse $(WAREHOUSE) --out build/submission.csv
 
 shell: $(VENV_STAMP)
 	$(VENV)/bin/duckdb -readonly $(WAREHOUSE)

@@ -16,7 +16,10 @@ independently with an exact, known probability
 (the same mechanisms as in prior orders, with exploration hits of known products split off by
 Poisson thinning), raised to 1 - (1 - q0_B) * (1 - boost * q0_A) for a consequent B whose
 antecedent A was bought before. New products enter the final order only through the other
-parts of the same mechanisms, so they never disturb these probabilities.
+parts of the same mechanisms, so they never disturb these probabilities. The truth written is
+that probability averaged over the final order's own random shock (the unobservable part of
+its context): the exact chance of inclusion before the order happens, which is what a perfect
+model of the user could know.
 """
 
 from __future__ import annotations
@@ -26,18 +29,25 @@ from dataclasses import dataclass
 import numpy as np
 
 from ml.synthetic.catalog import Catalog
-from ml.synthetic.orders import Orders
+from ml.synthetic.orders import CONTEXT_NOISE, Orders
 from ml.synthetic.personas import PERSONAS, Users
 
 MAX_BASKET = 145
 STAPLE_LATE_ADOPTION = 0.25  # share of staples adopted after the first order
-STAPLE_ABANDONED = 0.25  # share of staples dropped before the final order
+STAPLE_ABANDONED = 0.15  # share of staples dropped before the final order
+PRODUCT_LOGIT_SD = 0.6  # per-product shift of staple log-odds, shared across users
+# Fixed seed: reorderability is a property of the catalogue (like its names), not of a run.
+PRODUCT_REORDERABILITY_SEED = 2017
+MIN_ITEM_LOGIT_SD = 0.3  # floor of the remaining per-(user, product) spread
 USER_LOGIT_SD = 0.6  # per-user shift of all staple log-odds (reorder propensity)
 WEAK_LOGIT = (-2.8, 0.7)  # mean, sd of weak staples' base log-odds (bought now and then)
 # Every product first bought outside the repertoire (exploration, association) is "tried": from
 # the next order on it is re-bought with its own small probability sigmoid(logit) per order.
-TRIAL_LOGIT = (-3.75, 1.0)
+TRIAL_LOGIT = (-3.55, 0.5)
 NEW_ITEM_CART_DELAY = 0.5  # new items tend to be added to the cart after staples
+
+# Points of the Gauss-Hermite rule that averages final-order probabilities over the shock.
+SHOCK_QUADRATURE_NODES = 15
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,7 @@ class Sampler:
     aisle_of: np.ndarray
     aisle_start: np.ndarray
     popularity: np.ndarray  # global popularity (P,)
+    reorder_logit: np.ndarray  # product's own reorderability, shared by all its buyers (P,)
 
     @property
     def n_products(self) -> int:
@@ -78,7 +89,18 @@ def build_sampler(catalog: Catalog, persona_weights: np.ndarray) -> Sampler:
         aisle_of=catalog.aisle_of,
         aisle_start=catalog.aisle_start,
         popularity=catalog.popularity,
+        reorder_logit=product_reorder_logits(catalog.popularity.size),
     )
+
+
+def product_reorder_logits(n_products: int) -> np.ndarray:
+    """Each product's shift of its staples' log-odds (milk is rebought, spices rarely).
+
+    Shared by every buyer, so a model can learn it from other users' histories, as it can on
+    the real data (product reorder rates differ widely there).
+    """
+    rng = np.random.default_rng(PRODUCT_REORDERABILITY_SEED)
+    return PRODUCT_LOGIT_SD * rng.standard_normal(n_products)
 
 
 def draw_products(
@@ -209,8 +231,11 @@ def draw_staples(rng: np.random.Generator, s: Sampler, users: Users, lo: int, hi
     sd = np.array([p.staple_logit[1] for p in PERSONAS])[persona]
     mean = np.where(weak, WEAK_LOGIT[0], mean)
     sd = np.where(weak, WEAK_LOGIT[1], sd)
+    # The product's shared reorderability takes part of the per-item spread, so the total
+    # spread of staple log-odds stays what the personas say.
+    sd = np.sqrt(np.maximum(sd**2 - PRODUCT_LOGIT_SD**2, MIN_ITEM_LOGIT_SD**2))
     user_shift = (USER_LOGIT_SD * rng.standard_normal(m))[local]
-    logit = mean + user_shift + sd * rng.standard_normal(local.size)
+    logit = mean + user_shift + s.reorder_logit[product] + sd * rng.standard_normal(local.size)
     n = users.n_orders[lo + local]
     late = rng.random(local.size) < STAPLE_LATE_ADOPTION
     start = np.where(late, 2 + np.floor(rng.random(local.size) * (n - 1)), 1).astype(np.int64)
@@ -442,31 +467,49 @@ def _final_order(
     # Staple part: staples active in the final order.
     st_local = np.repeat(np.arange(m), np.diff(staples.first))
     st_active = (staples.start <= n_final[st_local]) & (n_final[st_local] < staples.end)
-    st_p = np.where(st_active, _sigmoid(staples.logit + ctx[st_local]), 0.0)
     st_key = st_local * n_p + staples.product
-    pos = np.searchsorted(cand_key, st_key)
-    pos_c = np.minimum(pos, max(cand_key.size - 1, 0))
-    st_known = (cand_key.size > 0) & (cand_key[pos_c] == st_key)
-    q_staple = np.zeros(cand_key.size)
-    q_staple[pos_c[st_known]] = st_p[st_known]
-
-    # Exploration part (Poisson thinning): P(at least one draw hits p).
-    rate = _explore_rate(users, c_user, ctx[c_local])
-    q_explore = -np.expm1(-rate * explore_prob(s, users, c_user, c_prod))
+    pos = np.minimum(np.searchsorted(cand_key, st_key), max(cand_key.size - 1, 0))
+    st_known = (cand_key.size > 0) & (cand_key[pos] == st_key)
+    cand_staple = np.full(cand_key.size, -1, dtype=np.int64)
+    cand_staple[pos[st_known]] = np.flatnonzero(st_known)
+    cand_staple_active = (cand_staple >= 0) & st_active[np.maximum(cand_staple, 0)]
+    cand_staple_logit = staples.logit[np.maximum(cand_staple, 0)]
+    # Exploration part (Poisson thinning): hits of p are Poisson(rate * pi_u(p)).
+    explore_share = explore_prob(s, users, c_user, c_prod)
     # Trial part: tried products keep their own re-buy probability.
     tkey, tprob = trial
     tpos = np.minimum(np.searchsorted(tkey, cand_key), max(tkey.size - 1, 0))
     is_tried = (tkey.size > 0) & (tkey[tpos] == cand_key)
     q_trial = np.where(is_tried, tprob[tpos], 0.0)
-    q0 = 1.0 - (1.0 - q_staple) * (1.0 - q_trial) * (1.0 - q_explore)
-
     # Associations: consequent B whose antecedent A is also a candidate of the same user.
     a_prod = assoc.antecedent_of[c_prod]
     a_key = c_local * n_p + a_prod
     apos = np.minimum(np.searchsorted(cand_key, a_key), max(cand_key.size - 1, 0))
     has_a = (a_prod >= 0) & (cand_key[apos] == a_key)
     boost = np.where(has_a, assoc.boost_of[np.maximum(a_prod, 0)], 0.0)
-    q = np.where(has_a, 1.0 - (1.0 - q0) * (1.0 - boost * q0[apos]), q0)
+
+    def inclusion(order_context: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(q0, q) of every candidate for a given context of each user's final order."""
+        q_staple = np.where(
+            cand_staple_active, _sigmoid(cand_staple_logit + order_context[c_local]), 0.0
+        )
+        rate = _explore_rate(users, c_user, order_context[c_local])
+        q_explore = -np.expm1(-rate * explore_share)
+        q0 = 1.0 - (1.0 - q_staple) * (1.0 - q_trial) * (1.0 - q_explore)
+        return q0, np.where(has_a, 1.0 - (1.0 - q0) * (1.0 - boost * q0[apos]), q0)
+
+    # The draws use the order's realised context (shock included) ...
+    q0, _ = inclusion(ctx)
+    st_p = np.where(st_active, _sigmoid(staples.logit + ctx[st_local]), 0.0)
+    # ... while the truth is the exact probability before the shock is drawn: the average of q
+    # over the shock's normal distribution (Gauss-Hermite). The shock is fresh for the final
+    # order and unobservable, so no model could know it; an oracle that did would also know
+    # each basket's size in advance.
+    nodes, weights = np.polynomial.hermite_e.hermegauss(SHOCK_QUADRATURE_NODES)
+    weights = weights / weights.sum()
+    q = np.zeros(cand_key.size)
+    for node, weight in zip(nodes, weights, strict=True):
+        q += weight * inclusion(orders.expected_context[last_row] + CONTEXT_NOISE * node)[1]
 
     # Draw: base Bernoulli(q0) for every candidate, then associations from drawn antecedents.
     base = rng.random(q0.size) < q0

@@ -33,6 +33,7 @@ class Orders:
     hour: np.ndarray
     days: np.ndarray  # float, NaN for order 1, else 0..30
     context: np.ndarray  # log-odds shift of this order's basket (hidden "order size" state)
+    expected_context: np.ndarray  # its predictable part (from the gap), without the shock
     is_last: np.ndarray  # final (train/test) order of its user
     first_row: np.ndarray  # index of each user's first order in these arrays (len users + 1)
 
@@ -82,9 +83,12 @@ def simulate_orders(rng: np.random.Generator, users: Users, lo: int, hi: int) ->
     hour = _hours(rng, users, user)
     # Context: longer-than-usual gaps make bigger baskets; the noise part is unobservable.
     rel = np.where(gap < 0, 0.0, np.log((np.maximum(gap, 0) + 1.0) / (users.gap_mean[user] + 1.0)))
-    context = CONTEXT_GAP_COEF * rel + CONTEXT_NOISE * rng.standard_normal(user.size)
+    expected_context = CONTEXT_GAP_COEF * rel
+    context = expected_context + CONTEXT_NOISE * rng.standard_normal(user.size)
     is_last = order_number == np.repeat(n, n)
-    return Orders(user, order_number, dow, hour, days, context, is_last, first_row)
+    return Orders(
+        user, order_number, dow, hour, days, context, expected_context, is_last, first_row
+    )
 
 
 def _hours(rng: np.random.Generator, users: Users, user: np.ndarray) -> np.ndarray:

@@ -34,8 +34,11 @@ FILES = {
     "final_order_probabilities.csv": (
         "For every user (train and test) and every product the user bought in prior orders: "
         "the exact marginal probability with which it was drawn into the user's final order "
-        "(independent Bernoulli draws given the final order's context; planted associations "
-        "folded in). Products not listed were never bought before (reordered = 0 if drawn)."
+        "(independent Bernoulli draws given the final order's context, planted associations "
+        "folded in), averaged over the final order's unobservable random shock (a fresh "
+        "normal draw shared by the order's items; Gauss-Hermite quadrature): the exact "
+        "chance of inclusion before the order happens. Products not listed were never bought "
+        "before (reordered = 0 if drawn)."
     ),
 }
 

@@ -1,0 +1,15 @@
+"""dbt Python model: metrics of the reorder run (model, threshold, baselines, oracle)."""
+
+from ml.reorder.pipeline import metrics_table
+
+
+def model(dbt, session):
+    dbt.config(materialized="table", schema="ml", tags=["python", "ml"])
+    return metrics_table(
+        model=dbt.ref("ml_reorder_model"),
+        predictions=dbt.ref("ml_reorder_predictions"),
+        baskets=dbt.ref("ml_reorder_baskets"),
+        features=dbt.ref("feat_reorder_training"),
+        order_lines=dbt.ref("fct_order_lines"),
+        data_dir=dbt.config.get("data_dir"),
+    )
