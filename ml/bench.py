@@ -62,6 +62,16 @@ def dbt_node_timings(run_results: Path) -> list[tuple[str, str, float]]:
     return sorted(rows, key=lambda row: row[2], reverse=True)
 
 
+def reorder_metrics_markdown(warehouse: Path) -> str:
+    """The reorder model's validation metrics as markdown, or "" when the build has none."""
+    from ml.report import latest_metrics, markdown_table, metrics_table
+
+    if not warehouse.exists():
+        return ""
+    metrics = latest_metrics(warehouse)
+    return markdown_table(metrics_table(metrics.drop("run_id"))) if metrics.height else ""
+
+
 def count_users(data_dir: Path) -> int:
     import duckdb
 
@@ -87,6 +97,7 @@ def write_results(
     data_dir: Path,
     stages: list[StageResult],
     nodes: list[tuple[str, str, float]],
+    metrics_markdown: str,
 ) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     label = f"{scale:g}"
@@ -132,6 +143,14 @@ def write_results(
             "| --- | --- | ---: |",
         ]
         lines += [f"| {node} | {status} | {seconds:.2f} |" for node, status, seconds in nodes[:25]]
+    if metrics_markdown:
+        lines += [
+            "",
+            "Reorder model on the validation users (from ml.ml_model_metrics; "
+            "`python -m ml.report --warehouse <bench warehouse>`):",
+            "",
+            metrics_markdown,
+        ]
     md_path = RESULTS_DIR / f"bench-scale{label}.md"
     md_path.write_text("\n".join(lines) + "\n")
     return md_path
@@ -198,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     nodes = dbt_node_timings(PROJECT_ROOT / "target" / "run_results.json")
-    report = write_results(args.scale, users, data_dir, stages, nodes)
+    report = write_results(
+        args.scale, users, data_dir, stages, nodes, reorder_metrics_markdown(warehouse)
+    )
     print(report.read_text())
     return 0 if all(stage.exit_code == 0 for stage in stages) else 1
 

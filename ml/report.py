@@ -52,18 +52,45 @@ def metrics_table(metrics: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def latest_metrics(warehouse: Path, split: str = "validation") -> pl.DataFrame:
+    """(model, metric, value, run_id) of the latest reorder run; empty when there is none."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        frame = pl.from_arrow(connection.execute(LATEST_RUN, [split]).to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    return frame
+
+
+def markdown_table(table: pl.DataFrame) -> str:
+    """A model x metric table as markdown (4 decimals), for bench results and README."""
+    header = "| " + " | ".join(table.columns) + " |"
+    rule = "| --- |" + " ---: |" * (table.width - 1)
+    rows = [
+        "| "
+        + " | ".join(
+            value if isinstance(value, str) else ("" if value is None else f"{value:.4f}")
+            for value in row
+        )
+        + " |"
+        for row in table.iter_rows()
+    ]
+    return "\n".join([header, rule, *rows])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ml.report", description=__doc__)
     parser.add_argument("--warehouse", type=Path, default=Path("build/instacart.duckdb"))
     parser.add_argument("--split", default="validation", choices=["validation", "train"])
     parser.add_argument("--all", action="store_true", help="also list every metric, long form")
+    parser.add_argument("--markdown", action="store_true", help="print a markdown table")
     args = parser.parse_args(argv)
-    with duckdb.connect(str(args.warehouse), read_only=True) as connection:
-        long = pl.from_arrow(connection.execute(LATEST_RUN, [args.split]).to_arrow_table())
-    if not long.height:  # type: ignore[union-attr]
+    long = latest_metrics(args.warehouse, args.split)
+    if not long.height:
         raise SystemExit(f"no reorder metrics in {args.warehouse}; build ml_model_metrics first")
-    print(f"run {long['run_id'][0]} - split {args.split}")  # type: ignore[index]
-    table = metrics_table(long.drop("run_id"))  # type: ignore[union-attr]
+    print(f"run {long['run_id'][0]} - split {args.split}")
+    table = metrics_table(long.drop("run_id"))
+    if args.markdown:
+        print(markdown_table(table))
+        return
     with pl.Config(
         tbl_rows=100,
         tbl_cols=30,
@@ -74,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
     ):
         print(table)
         if args.all:
-            print(long.select("model", "metric", "value").sort("model", "metric"))  # type: ignore
+            print(long.select("model", "metric", "value").sort("model", "metric"))
 
 
 if __name__ == "__main__":
