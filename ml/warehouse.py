@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -75,7 +76,15 @@ def build_lock(warehouse: Path) -> Iterator[None]:
 def remove_stale_partials(warehouse: Path) -> None:
     """Delete partial files left by builds that died; only called while holding the lock."""
     for partial in warehouse.parent.glob(warehouse.name + ".building-*"):
-        partial.unlink(missing_ok=True)
+        remove_path(partial)
+
+
+def remove_path(path: Path) -> None:
+    """Delete a file or a directory tree (DuckDB spills into a `<database>.tmp` folder)."""
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def run_dbt(args: list[str], warehouse_path: Path, data_dir: Path, validation_cache: Path) -> None:
@@ -134,9 +143,11 @@ def build_warehouse(
                 os.fsync(handle.fileno())
             os.replace(partial, warehouse)
         except BaseException:
-            partial.unlink(missing_ok=True)
-            Path(str(partial) + ".wal").unlink(missing_ok=True)
+            remove_path(partial)
+            remove_path(Path(str(partial) + ".wal"))
             raise
+        finally:
+            remove_path(Path(str(partial) + ".tmp"))
     return BuildResult(warehouse, build_id, time.monotonic() - started)
 
 
