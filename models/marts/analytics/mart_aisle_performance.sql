@@ -31,27 +31,11 @@ aisles as (
 ),
 
 order_aisles as (
-    select
-        order_id,
-        aisle_id,
-        user_id,
-        count(*) as line_count,
-        sum(reordered) as reordered_lines,
-        sum(add_to_cart_order) as add_to_cart_order_sum
-    from prior_lines
-    group by order_id, aisle_id, user_id
+    {{ category_order_lines('aisle_id') }}
 ),
 
 aisle_stats as (
-    select
-        aisle_id,
-        count(*) as order_count,
-        count(distinct user_id) as user_count,
-        sum(line_count) as line_count,
-        sum(reordered_lines) as reordered_lines,
-        sum(add_to_cart_order_sum) as add_to_cart_order_sum
-    from order_aisles
-    group by aisle_id
+    {{ category_stats('aisle_id', 'order_aisles') }}
 ),
 
 aisle_products as (
@@ -75,21 +59,7 @@ final as (
         aisles.department_id,
         aisles.department_name,
         cast(aisle_products.product_count as {{ dbt.type_int() }}) as product_count,
-        cast(aisle_stats.order_count as {{ dbt.type_int() }}) as order_count,
-        cast(aisle_stats.user_count as {{ dbt.type_int() }}) as user_count,
-        cast(aisle_stats.line_count as {{ dbt.type_int() }}) as line_count,
-        cast(aisle_stats.reordered_lines as {{ dbt.type_int() }}) as reordered_lines,
-        {{ safe_divide('aisle_stats.reordered_lines', 'aisle_stats.line_count') }}
-            as reorder_rate,
-        {{ safe_divide('aisle_stats.add_to_cart_order_sum', 'aisle_stats.line_count') }}
-            as mean_add_to_cart_order,
-        {{ safe_divide('aisle_stats.line_count', 'aisle_stats.order_count') }}
-            as mean_lines_per_order,
-        {{ safe_divide('aisle_stats.line_count', 'totals.all_prior_lines') }} as line_share,
-        {{ safe_divide('aisle_stats.order_count', 'totals.all_prior_orders') }}
-            as order_penetration,
-        cast(rank() over (order by aisle_stats.order_count desc) as {{ dbt.type_int() }})
-            as overall_rank,
+        {{ category_measures('aisle_stats') }},
         cast(rank() over (
             partition by aisles.department_id
             order by aisle_stats.order_count desc

@@ -30,27 +30,11 @@ departments as (
 ),
 
 order_departments as (
-    select
-        order_id,
-        department_id,
-        user_id,
-        count(*) as line_count,
-        sum(reordered) as reordered_lines,
-        sum(add_to_cart_order) as add_to_cart_order_sum
-    from prior_lines
-    group by order_id, department_id, user_id
+    {{ category_order_lines('department_id') }}
 ),
 
 department_stats as (
-    select
-        department_id,
-        count(*) as order_count,
-        count(distinct user_id) as user_count,
-        sum(line_count) as line_count,
-        sum(reordered_lines) as reordered_lines,
-        sum(add_to_cart_order_sum) as add_to_cart_order_sum
-    from order_departments
-    group by department_id
+    {{ category_stats('department_id', 'order_departments') }}
 ),
 
 department_catalogue as (
@@ -74,21 +58,7 @@ final as (
         departments.department_name,
         cast(department_catalogue.aisle_count as {{ dbt.type_int() }}) as aisle_count,
         cast(department_catalogue.product_count as {{ dbt.type_int() }}) as product_count,
-        cast(department_stats.order_count as {{ dbt.type_int() }}) as order_count,
-        cast(department_stats.user_count as {{ dbt.type_int() }}) as user_count,
-        cast(department_stats.line_count as {{ dbt.type_int() }}) as line_count,
-        cast(department_stats.reordered_lines as {{ dbt.type_int() }}) as reordered_lines,
-        {{ safe_divide('department_stats.reordered_lines', 'department_stats.line_count') }}
-            as reorder_rate,
-        {{ safe_divide('department_stats.add_to_cart_order_sum', 'department_stats.line_count') }}
-            as mean_add_to_cart_order,
-        {{ safe_divide('department_stats.line_count', 'department_stats.order_count') }}
-            as mean_lines_per_order,
-        {{ safe_divide('department_stats.line_count', 'totals.all_prior_lines') }} as line_share,
-        {{ safe_divide('department_stats.order_count', 'totals.all_prior_orders') }}
-            as order_penetration,
-        cast(rank() over (order by department_stats.order_count desc) as {{ dbt.type_int() }})
-            as overall_rank
+        {{ category_measures('department_stats') }}
     from department_stats
     inner join departments on department_stats.department_id = departments.department_id
     inner join department_catalogue
