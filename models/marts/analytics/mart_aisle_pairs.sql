@@ -84,17 +84,12 @@ metrics as (
         aisle_a.aisle_order_count as aisle_a_order_count,
         aisle_b.aisle_order_count as aisle_b_order_count,
         totals.all_prior_orders,
-        {{ safe_divide('pair_counts.pair_order_count', 'totals.all_prior_orders') }}
-            as support,  -- noqa: RF04
-        {{ safe_divide('pair_counts.pair_order_count', 'aisle_a.aisle_order_count') }}
-            as confidence_a_to_b,
-        {{ safe_divide('pair_counts.pair_order_count', 'aisle_b.aisle_order_count') }}
-            as confidence_b_to_a,
-        {{ safe_divide(
-            safe_divide('pair_counts.pair_order_count', 'totals.all_prior_orders'),
-            safe_divide('aisle_a.aisle_order_count', 'totals.all_prior_orders')
-            ~ ' * ' ~ safe_divide('aisle_b.aisle_order_count', 'totals.all_prior_orders')
-        ) }} as lift
+        {{ pair_metrics(
+            'pair_counts.pair_order_count',
+            'aisle_a.aisle_order_count',
+            'aisle_b.aisle_order_count',
+            'totals.all_prior_orders'
+        ) }}
     from pair_counts
     inner join frequent_aisles as aisle_a on pair_counts.aisle_a_id = aisle_a.aisle_id
     inner join frequent_aisles as aisle_b on pair_counts.aisle_b_id = aisle_b.aisle_id

@@ -113,17 +113,12 @@ metrics as (
         product_a.product_order_count as product_a_order_count,
         product_b.product_order_count as product_b_order_count,
         totals.all_prior_orders,
-        {{ safe_divide('pair_counts.pair_order_count', 'totals.all_prior_orders') }}
-            as support,  -- noqa: RF04
-        {{ safe_divide('pair_counts.pair_order_count', 'product_a.product_order_count') }}
-            as confidence_a_to_b,
-        {{ safe_divide('pair_counts.pair_order_count', 'product_b.product_order_count') }}
-            as confidence_b_to_a,
-        {{ safe_divide(
-            safe_divide('pair_counts.pair_order_count', 'totals.all_prior_orders'),
-            safe_divide('product_a.product_order_count', 'totals.all_prior_orders')
-            ~ ' * ' ~ safe_divide('product_b.product_order_count', 'totals.all_prior_orders')
-        ) }} as lift
+        {{ pair_metrics(
+            'pair_counts.pair_order_count',
+            'product_a.product_order_count',
+            'product_b.product_order_count',
+            'totals.all_prior_orders'
+        ) }}
     from pair_counts
     inner join frequent_products as product_a
         on pair_counts.product_a_id = product_a.product_id
