@@ -1,4 +1,3 @@
-{{ config(schema='features') }}
 -- One row per (target_offset, product) bought in any user's history before their target
 -- order: popularity, how often and how soon buyers come back, cart position, and the same
 -- reorder measures for the product's aisle and department. Built from feat_user_product, so

@@ -1,4 +1,3 @@
-{{ config(schema='features') }}
 -- One row per (user, target_offset): the order the reorder features are computed for.
 -- target_offset 0 = the user's final order (train = labelled, test = to predict); 1 = the
 -- user's last prior order (training-data augmentation, built while the var

@@ -1,4 +1,3 @@
-{{ config(schema='features') }}
 -- The reorder model's training and scoring base: one row per (user, candidate product,
 -- target_offset), where candidates are the products the user bought before the target order
 -- (offset 0 = final order; offset 1 = last prior order, training-data augmentation, only for

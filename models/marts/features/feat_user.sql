@@ -1,4 +1,3 @@
-{{ config(schema='features') }}
 -- One row per (target_offset, user): the user's behaviour over the orders before the target
 -- order (basket sizes, cadence, reorder habits, breadth) and the target order's own context
 -- (weekday, hour, gap; compared with the user's habits). Only history orders' lines are

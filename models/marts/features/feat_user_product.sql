@@ -1,4 +1,3 @@
-{{ config(schema='features') }}
 -- One row per (target_offset, user, product) for every product the user bought before the
 -- target order (feat_reorder_targets): how often, how recently, in what streak, where in the
 -- cart, and on which weekday/hour compared with the target order. Offset 0 (history = all
