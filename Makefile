@@ -54,7 +54,7 @@ lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff format --check ml tests python_models
 	@mkdir -p build
 	# the dbt templater opens a DuckDB connection: give it a scratch file, not the warehouse
-	INSTACART_WAREHOUSE_PATH=build/lint.duckdb $(VENV)/bin/sqlfluff lint models --disable-progress-bar
+	INSTACART_WAREHOUSE_PATH=build/lint.duckdb $(VENV)/bin/sqlfluff lint models python_models --disable-progress-bar
 
 ## test: lint, then the whole pytest suite (unit + integration with real dbt runs)
 test: $(VENV_STAMP)

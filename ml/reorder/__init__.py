@@ -1,7 +1,7 @@
 """Reorder prediction: which previously bought products will a user reorder in the next order?
 
 Plain functions over polars/arrow frames (each module one job); the dbt Python models
-`python_models/ml_*.py` are thin adapters over `ml.reorder.pipeline`.
+`python_models/reorder/ml_*.py` are thin adapters over `ml.reorder.pipeline`.
 
 * frame     - the feature-table contract (keys, label, "every other column is a feature")
 * split     - deterministic validation split by user (hash of user_id with a seed)

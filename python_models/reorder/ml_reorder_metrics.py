@@ -1,4 +1,7 @@
-"""dbt Python model: metrics of the reorder run (model, threshold, baselines, oracle)."""
+"""dbt Python model: reorder run metrics (model, threshold, baselines, oracle).
+
+One part of the union ml_model_metrics (python_models/metrics).
+"""
 
 from ml.reorder.pipeline import metrics_table
 
