@@ -4,8 +4,9 @@ Origin: each validation user's last prior order (the final order and its gap are
 Target: reordered units (lines of previously bought products) of the final order when it
 falls within h days (final gap <= h), summed per product, aisle and department.
 
-* model (`demand_forecast`): sum over users of P_u(order within h) x P(product reordered),
-  with P_u from the user's gap history (ml.forecast.gaps) and the reorder model's probability.
+* model (`demand_forecast`): sum over users of c(h) x P_u(order within h) x P(product
+  reordered), with P_u from the user's gap history (ml.forecast.gaps), the reorder model's
+  probability and c(h) fitted on other users (ml.forecast.calibration).
 * naive (`baseline_recent_share`): the population's P(order within h) for every user, times
   each product's reordered units per order in the same users' most recent (last prior) orders.
 """
@@ -18,6 +19,7 @@ import numpy as np
 import polars as pl
 
 from ml.forecast.accuracy import level_accuracy
+from ml.forecast.calibration import units_calibration
 from ml.forecast.gaps import order_probabilities, population_order_probability, population_pmf
 
 MODEL = "demand_forecast"
@@ -34,6 +36,8 @@ class BacktestInputs:
     final_gaps:   user_id, final_gap (days_since_prior_order of each user's final order)
     recent_lines: user_id, product_id (reordered lines of each user's last prior order)
     products:     product_id, aisle_id, department_id
+    final_orders: user_id, final_gap, reordered_lines (every user whose final order has lines;
+                  the validation users among them are left out of the calibration)
     """
 
     predictions: pl.DataFrame
@@ -41,6 +45,7 @@ class BacktestInputs:
     final_gaps: pl.DataFrame
     recent_lines: pl.DataFrame
     products: pl.DataFrame
+    final_orders: pl.DataFrame
 
 
 def _per_level(units: pl.DataFrame, products: pl.DataFrame, level: str) -> pl.DataFrame:
@@ -61,9 +66,16 @@ def run_backtest(
     """Metric rows {model, metric, value} of the model and the naive forecast per horizon."""
     users = inputs.predictions.select(pl.col("user_id").cast(pl.Int64)).unique()
     pmf = population_pmf(inputs.gaps)
-    probabilities = order_probabilities(
-        inputs.gaps, users["user_id"], horizons, 0, prior_strength, pmf=pmf
+    calibration_users = pl.concat(
+        [users["user_id"], inputs.final_orders["user_id"].cast(pl.Int64)]
+    ).unique()
+    all_probabilities = order_probabilities(
+        inputs.gaps, calibration_users, horizons, 0, prior_strength, pmf=pmf
     )
+    factors = dict(
+        units_calibration(all_probabilities, inputs.final_orders, users["user_id"]).iter_rows()
+    )
+    probabilities = all_probabilities.join(users, on="user_id", how="semi")
     outcomes = users.join(
         inputs.final_gaps.select(pl.col("user_id").cast(pl.Int64), "final_gap"),
         on="user_id",
@@ -86,6 +98,7 @@ def run_backtest(
         forecasts = {
             MODEL: scored.group_by("product_id").agg(
                 (pl.col("order_probability") * pl.col("probability")).sum().alias("units")
+                * factors[horizon]
             ),
             NAIVE: recent_units.with_columns(pl.col("units") * population_p),
         }
@@ -107,6 +120,8 @@ def run_backtest(
                 "actual_orders": float(outcome.sum()),
                 "order_probability_brier": _brier(order_p[model], outcome),
             }
+            if model == MODEL:
+                values["units_calibration"] = factors[horizon]
             for level in LEVEL_KEYS:
                 accuracy = level_accuracy(
                     _per_level(actual, inputs.products, level),

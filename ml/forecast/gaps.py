@@ -22,7 +22,7 @@ import polars as pl
 
 # days_since_prior_order is capped: 30 means "30 or more days".
 GAP_CAP = 30
-DEFAULT_PRIOR_STRENGTH = 3.0
+DEFAULT_PRIOR_STRENGTH = 2.0
 
 
 def prior_gaps(orders: pl.DataFrame) -> pl.DataFrame:
@@ -40,10 +40,16 @@ def prior_gaps(orders: pl.DataFrame) -> pl.DataFrame:
 
 
 def population_pmf(gaps: pl.DataFrame) -> np.ndarray:
-    """pi(d) for d = 0..30: share of all gaps equal to d (pooled over users)."""
-    counts = np.bincount(gaps["gap"].to_numpy(), minlength=GAP_CAP + 1).astype(float)
-    if counts.sum() == 0:
+    """pi(d) for d = 0..30: the mean over users of each user's share of gaps equal to d.
+
+    Each user counts once: pooled gaps would let frequent (short-gap) shoppers dominate the
+    prior of everyone (on the 3,000-user synthetic set 0.51 of pooled gaps are <= 7 days,
+    but only 0.37 of users' final gaps).
+    """
+    if not gaps.height:
         raise ValueError("no gaps to estimate the population distribution from")
+    weights = gaps.select((1.0 / pl.len().over("user_id")).alias("weight"))["weight"]
+    counts = np.bincount(gaps["gap"].to_numpy(), weights=weights.to_numpy(), minlength=GAP_CAP + 1)
     return counts / counts.sum()
 
 

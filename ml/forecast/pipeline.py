@@ -8,16 +8,25 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import duckdb
 import polars as pl
 import pyarrow as pa
 
 from ml.forecast import HORIZONS
 from ml.forecast.backtest import BacktestInputs, run_backtest
+from ml.forecast.calibration import units_calibration
 from ml.forecast.gaps import DEFAULT_PRIOR_STRENGTH, order_probabilities, prior_gaps
 from ml.reorder.frame import FeatureSource, iter_batches
 from ml.reorder.pipeline import METRIC_SCHEMA, Frame, to_polars
 
-ORDER_COLUMNS = ["user_id", "eval_set", "order_number", "days_since_prior_order", "is_final_order"]
+ORDER_COLUMNS = [
+    "user_id",
+    "eval_set",
+    "order_number",
+    "days_since_prior_order",
+    "is_final_order",
+    "reordered_lines",
+]
 ORDER_PROBABILITY_SCHEMA = pa.schema(
     [
         ("user_id", pa.int64()),
@@ -25,13 +34,20 @@ ORDER_PROBABILITY_SCHEMA = pa.schema(
         ("elapsed_days", pa.int32()),
         ("prior_gaps", pa.int32()),
         ("order_probability", pa.float64()),
+        ("units_calibration", pa.float64()),
     ]
 )
 
 
+def _columns(frame: Frame, columns: list[str]) -> pl.DataFrame:
+    """Only the needed columns, projected inside DuckDB when the frame is a relation."""
+    if isinstance(frame, duckdb.DuckDBPyRelation):
+        frame = frame.project(", ".join(f'"{name}"' for name in columns))
+    return to_polars(frame).select(columns)
+
+
 def _orders(orders: Frame) -> pl.DataFrame:
-    frame = to_polars(orders)
-    return frame.select(ORDER_COLUMNS)
+    return _columns(orders, ORDER_COLUMNS)
 
 
 def _number(value: Any, default: float) -> float:
@@ -39,10 +55,30 @@ def _number(value: Any, default: float) -> float:
     return default if value is None or value == "" else float(value)
 
 
+def final_orders(frame: pl.DataFrame) -> pl.DataFrame:
+    """(user_id, final_gap, reordered_lines) of final orders with published lines (train)."""
+    return frame.filter(pl.col("is_final_order") & (pl.col("eval_set") == "train")).select(
+        pl.col("user_id").cast(pl.Int64),
+        pl.col("days_since_prior_order").alias("final_gap"),
+        pl.col("reordered_lines").cast(pl.Float64),
+    )
+
+
+def _validation_predictions(predictions: Frame) -> pl.DataFrame:
+    """The reorder predictions of split 'validation' (filtered inside DuckDB for relations)."""
+    if isinstance(predictions, duckdb.DuckDBPyRelation):
+        predictions = predictions.filter("split = 'validation'")
+    return to_polars(predictions).filter(pl.col("split") == "validation")
+
+
 def order_probability_table(
-    orders: Frame, elapsed_days: Any = 0, prior_strength: Any = DEFAULT_PRIOR_STRENGTH
+    orders: Frame,
+    predictions: Frame,
+    elapsed_days: Any = 0,
+    prior_strength: Any = DEFAULT_PRIOR_STRENGTH,
 ) -> pa.Table:
-    """ml_forecast_order_probability: P(next order within h days) per user and horizon."""
+    """ml_forecast_order_probability: P(next order within h days) per user and horizon, and
+    the horizon's units calibration (fitted on users outside the reorder validation split)."""
     frame = _orders(orders)
     table = order_probabilities(
         prior_gaps(frame),
@@ -51,7 +87,10 @@ def order_probability_table(
         int(_number(elapsed_days, 0)),
         _number(prior_strength, DEFAULT_PRIOR_STRENGTH),
     )
-    return table.to_arrow().cast(ORDER_PROBABILITY_SCHEMA)
+    factors = units_calibration(
+        table, final_orders(frame), _validation_predictions(predictions)["user_id"]
+    )
+    return table.join(factors, on="horizon_days").to_arrow().cast(ORDER_PROBABILITY_SCHEMA)
 
 
 def _recent_lines(order_lines: FeatureSource, last_prior: pl.DataFrame) -> pl.DataFrame:
@@ -81,7 +120,7 @@ def metrics_table(
     prior_strength: Any = DEFAULT_PRIOR_STRENGTH,
 ) -> pa.Table:
     """ml_forecast_metrics: the backtest on the validation users (split 'validation')."""
-    preds = to_polars(predictions).filter(pl.col("split") == "validation")
+    preds = _validation_predictions(predictions)
     if not preds.height:
         return METRIC_SCHEMA.empty_table()
     run_id = preds["run_id"][0]
@@ -106,9 +145,8 @@ def metrics_table(
         gaps=prior_gaps(frame),
         final_gaps=final_gaps,
         recent_lines=_recent_lines(order_lines, last_prior),
-        products=to_polars(products)
-        .select("product_id", "aisle_id", "department_id")
-        .cast(pl.Int64),
+        final_orders=final_orders(frame),
+        products=_columns(products, ["product_id", "aisle_id", "department_id"]).cast(pl.Int64),
     )
     rows = run_backtest(inputs, HORIZONS, _number(prior_strength, DEFAULT_PRIOR_STRENGTH))
     print(

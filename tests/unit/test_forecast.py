@@ -17,8 +17,8 @@ from ml.forecast.gaps import (
     prior_gaps,
 )
 
-# User 1 gaps 7, 7, 14, 30; user 2 gap 3; user 3 none. Population (5 gaps):
-# pi(3) = 0.2, pi(7) = 0.4, pi(14) = 0.2, pi(30) = 0.2.
+# User 1 gaps 7, 7, 14, 30; user 2 gap 3; user 3 none. Population (each user weighs 1):
+# pi(3) = 1/2, pi(7) = 1/2 x 2/4 = 0.25, pi(14) = pi(30) = 1/2 x 1/4 = 0.125.
 TOY_GAPS = pl.DataFrame(
     {"user_id": [1, 1, 1, 1, 2], "gap": [7, 7, 14, 30, 3]},
     schema={"user_id": pl.Int64, "gap": pl.Int32},
@@ -56,31 +56,31 @@ def test_level_accuracy_counts_items_missing_on_either_side_as_zero() -> None:
 
 def test_population_pmf_and_probability() -> None:
     pmf = population_pmf(TOY_GAPS)
-    assert pmf[[3, 7, 14, 30]] == pytest.approx([0.2, 0.4, 0.2, 0.2])
+    assert pmf[[3, 7, 14, 30]] == pytest.approx([0.5, 0.25, 0.125, 0.125])
     assert pmf.sum() == pytest.approx(1.0)
-    assert population_order_probability(pmf, 7, 0) == pytest.approx(0.6)
-    # P(5 <= G <= 12 | G >= 5) = 0.4 / 0.8
+    assert population_order_probability(pmf, 7, 0) == pytest.approx(0.75)
+    # P(5 <= G <= 12 | G >= 5) = 0.25 / 0.5
     assert population_order_probability(pmf, 7, 5) == pytest.approx(0.5)
 
 
 def test_gap_survival_probability_shrinks_to_population() -> None:
     p = probabilities()
-    # user 1: (2 gaps <= 7 + 1 x 0.6) / (4 gaps + 1) and (3 + 0.8) / 5
-    assert p[(1, 7)] == pytest.approx(2.6 / 5)
-    assert p[(1, 14)] == pytest.approx(3.8 / 5)
-    # user 2: (1 + 0.6) / (1 + 1) and (1 + 0.8) / 2
-    assert p[(2, 7)] == pytest.approx(0.8)
-    assert p[(2, 14)] == pytest.approx(0.9)
+    # user 1: (2 gaps <= 7 + 1 x 0.75) / (4 gaps + 1) and (3 + 0.875) / 5
+    assert p[(1, 7)] == pytest.approx(2.75 / 5)
+    assert p[(1, 14)] == pytest.approx(3.875 / 5)
+    # user 2: (1 + 0.75) / (1 + 1) and (1 + 0.875) / 2
+    assert p[(2, 7)] == pytest.approx(0.875)
+    assert p[(2, 14)] == pytest.approx(0.9375)
     # user 3 has no gaps: the population's probability
-    assert p[(3, 7)] == pytest.approx(0.6)
-    assert p[(3, 14)] == pytest.approx(0.8)
+    assert p[(3, 7)] == pytest.approx(0.75)
+    assert p[(3, 14)] == pytest.approx(0.875)
 
 
 def test_gap_survival_probability_conditions_on_elapsed_days() -> None:
     p = probabilities(elapsed=5, horizons=(7,))
-    # user 1: window [5, 12] holds 2 gaps, 4 gaps are >= 5; pi[5, 12] = 0.4, pi[>= 5] = 0.8
-    assert p[(1, 7)] == pytest.approx(2.4 / 4.8)
-    # user 2's only gap (3) is before day 5: the population's conditional 0.4 / 0.8
+    # user 1: window [5, 12] holds 2 gaps, 4 gaps are >= 5; pi[5, 12] = 0.25, pi[>= 5] = 0.5
+    assert p[(1, 7)] == pytest.approx(2.25 / 4.5)
+    # user 2's only gap (3) is before day 5: the population's conditional 0.25 / 0.5
     assert p[(2, 7)] == pytest.approx(0.5)
 
 
@@ -103,9 +103,12 @@ def test_prior_gaps_skip_first_and_final_orders() -> None:
 
 
 def test_backtest_by_hand() -> None:
-    # gaps: user 1 at 7, 7 and user 2 at 20, 20, so pi(7) = pi(20) = 0.5 and with k = 1:
-    # P_1(<= 7 days) = (2 + 0.5) / 3 = 5/6, P_2 = (0 + 0.5) / 3 = 1/6. User 1's final order
-    # comes after 5 days (within 7), user 2's after 25.
+    # gaps: user 1 at 7, 7; user 2 at 20, 20; user 3 at 7, 20. Each user weighs 1, so
+    # pi(7) = pi(20) = 0.5 and with k = 1: P_1(<= 7 days) = (2 + 0.5) / 3 = 5/6,
+    # P_2 = (0 + 0.5) / 3 = 1/6, P_3 = (1 + 0.5) / 3 = 1/2. Validation users 1 and 2: user 1's
+    # final order comes after 5 days (within 7), user 2's after 25. User 3 (not validated)
+    # calibrates: final order after 4 days with 8 reordered lines, c(7) = 8 / (1/2 x 8) = 2
+    # (with the validation users' final orders it would be 9 / 5: they must be left out).
     inputs = BacktestInputs(
         predictions=pl.DataFrame(
             {
@@ -116,7 +119,7 @@ def test_backtest_by_hand() -> None:
             }
         ),
         gaps=pl.DataFrame(
-            {"user_id": [1, 1, 2, 2], "gap": [7, 7, 20, 20]},
+            {"user_id": [1, 1, 2, 2, 3, 3], "gap": [7, 7, 20, 20, 7, 20]},
             schema={"user_id": pl.Int64, "gap": pl.Int32},
         ),
         final_gaps=pl.DataFrame({"user_id": [1, 2], "final_gap": [5.0, 25.0]}),
@@ -124,16 +127,24 @@ def test_backtest_by_hand() -> None:
         products=pl.DataFrame(
             {"product_id": [100, 200], "aisle_id": [1, 2], "department_id": [9, 9]}
         ),
+        final_orders=pl.DataFrame(
+            {
+                "user_id": [1, 2, 3],
+                "final_gap": [5.0, 25.0, 4.0],
+                "reordered_lines": [1.0, 1.0, 8.0],
+            }
+        ),
     )
     rows = run_backtest(inputs, (7,), prior_strength=1.0)
     got = {(r["model"], r["metric"]): r["value"] for r in rows}
-    # model units: product 100 = 5/6 x 0.6 + 1/6 x 0.3 = 0.55, product 200 = 1/6 x 0.5;
+    assert got[(MODEL, "units_calibration_7d")] == pytest.approx(2.0)
+    # model units: product 100 = 2 x (5/6 x 0.6 + 1/6 x 0.3) = 1.1, product 200 = 2 x 1/6 x 0.5;
     # actual: product 100 = 1 (user 1, within 7 days), product 200 = 0
-    assert got[(MODEL, "expected_units_7d")] == pytest.approx(0.55 + 0.5 / 6)
+    assert got[(MODEL, "expected_units_7d")] == pytest.approx(1.1 + 1 / 6)
     assert got[(MODEL, "actual_units_7d")] == pytest.approx(1.0)
-    assert got[(MODEL, "wape_product_7d")] == pytest.approx(0.45 + 0.5 / 6)
-    assert got[(MODEL, "wape_department_7d")] == pytest.approx(1 - 0.55 - 0.5 / 6)
-    assert got[(MODEL, "bias_department_7d")] == pytest.approx(0.55 + 0.5 / 6 - 1)
+    assert got[(MODEL, "wape_product_7d")] == pytest.approx(0.1 + 1 / 6)
+    assert got[(MODEL, "wape_department_7d")] == pytest.approx(0.1 + 1 / 6)
+    assert got[(MODEL, "bias_department_7d")] == pytest.approx(0.1 + 1 / 6)
     # naive: population P = 0.5 x recent units (product 100 twice, 200 once) = 1.0 and 0.5
     assert got[(NAIVE, "wape_product_7d")] == pytest.approx(0.5)
     assert got[(NAIVE, "wape_department_7d")] == pytest.approx(0.5)

@@ -1,7 +1,7 @@
 -- Expected reordered units and orders per product, aisle and department within 7 and 14 days
 -- of each user's forecast origin (the last prior order; the next order is the final order the
--- reorder model scores). Units of user u and product j = P_u(next order within h) x P(j is
--- reordered in it). An order contains an aisle / department when any of its products is
+-- reorder model scores). Units of user u and product j = c(h) x P_u(next order within h) x
+-- P(j is reordered in it), c(h) the horizon's units calibration (ml.forecast.calibration). An order contains an aisle / department when any of its products is
 -- reordered, taken as independent within the basket: 1 - prod(1 - p) = 1 - exp(sum(ln(1 - p))).
 {%- set levels = [
     ('product', 'product_id', 'product_name'),
@@ -27,7 +27,7 @@ order_probabilities as (
         user_id,
         horizon_days,
         elapsed_days,
-        order_probability
+        order_probability * units_calibration as calibrated_order_weight
     from {{ ref('ml_forecast_order_probability') }}
 ),
 
@@ -89,10 +89,10 @@ run as (
             order_probabilities.horizon_days,
             order_probabilities.elapsed_days,
             sum(
-                order_probabilities.order_probability * user_{{ level }}.expected_lines
+                order_probabilities.calibrated_order_weight * user_{{ level }}.expected_lines
             ) as expected_units,
             sum(
-                order_probabilities.order_probability
+                order_probabilities.calibrated_order_weight
                 * (1 - exp(user_{{ level }}.log_probability_none))
             ) as expected_orders,
             count(*) as candidate_users
