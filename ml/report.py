@@ -2,7 +2,8 @@
 
 Opens the warehouse read-only and prints, for the latest run in ml.ml_model_metrics, a
 model x metric table of the validation split (plus each model's mean F1 relative to the
-oracle when the oracle exists, i.e. on synthetic data).
+oracle when the oracle exists, i.e. on synthetic data), then the demand forecast's backtest
+(WAPE, bias and order-timing Brier score, model vs naive; ml.forecast.report).
 
     python -m ml.report [--warehouse build/instacart.duckdb] [--split validation]
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from ml.forecast.report import forecast_table, is_forecast
 
 # Rows and columns in reading order (other metrics stay in the table, see --all).
 MODEL_ORDER = ["reorder_lgbm", "baseline_last_basket", "baseline_half_orders", "oracle"]
@@ -87,9 +90,13 @@ def main(argv: list[str] | None = None) -> None:
     if not long.height:
         raise SystemExit(f"no reorder metrics in {args.warehouse}; build ml_model_metrics first")
     print(f"run {long['run_id'][0]} - split {args.split}")
-    table = metrics_table(long.drop("run_id"))
+    forecast = forecast_table(long.drop("run_id"))
+    table = metrics_table(long.filter(~is_forecast(pl.col("model"))).drop("run_id"))
     if args.markdown:
         print(markdown_table(table))
+        if forecast.height:
+            print("\ndemand forecast backtest (validation users' final orders)\n")
+            print(markdown_table(forecast))
         return
     with pl.Config(
         tbl_rows=100,
@@ -100,6 +107,9 @@ def main(argv: list[str] | None = None) -> None:
         tbl_hide_dataframe_shape=True,
     ):
         print(table)
+        if forecast.height:
+            print("demand forecast backtest (validation users' final orders)")
+            print(forecast)
         if args.all:
             print(long.select("model", "metric", "value").sort("model", "metric"))
 
