@@ -1,8 +1,9 @@
 -- Expected reordered units and orders per product, aisle and department within 7 and 14 days
 -- of each user's forecast origin (the last prior order; the next order is the final order the
 -- reorder model scores). Units of user u and product j = c(h) x P_u(next order within h) x
--- P(j is reordered in it), c(h) the horizon's units calibration (ml.forecast.calibration). An order contains an aisle / department when any of its products is
--- reordered, taken as independent within the basket: 1 - prod(1 - p) = 1 - exp(sum(ln(1 - p))).
+-- P(j is reordered in it), c(h) the horizon's units calibration (ml.forecast.calibration).
+-- An order contains an aisle / department when any of its products is reordered, taken as
+-- independent within the basket: 1 - prod(1 - p) = 1 - exp(sum(ln(1 - p))).
 {%- set levels = [
     ('product', 'product_id', 'product_name'),
     ('aisle', 'aisle_id', 'aisle_name'),
@@ -83,7 +84,7 @@ run as (
 
     {{ level }}_forecast as (
         select
-            '{{ level }}' as level,
+            '{{ level }}' as level,  -- noqa: RF04
             user_{{ level }}.level_id,
             {{ level }}_names.level_name,
             order_probabilities.horizon_days,
@@ -127,7 +128,7 @@ forecasts as (
 
 final as (
     select
-        cast(forecasts.level as {{ dbt.type_string() }}) as level,
+        cast(forecasts.level as {{ dbt.type_string() }}) as level,  -- noqa: RF04
         cast(forecasts.level_id as {{ dbt.type_bigint() }}) as level_id,
         cast(forecasts.level_name as {{ dbt.type_string() }}) as level_name,
         cast(forecasts.horizon_days as {{ dbt.type_int() }}) as horizon_days,
