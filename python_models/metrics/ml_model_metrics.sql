@@ -3,6 +3,7 @@
 -- union is the one table other tools read. Add a new part to metric_models below.
 {% set metric_models = [
     'ml_reorder_metrics',
+    'ml_experiment_metrics',
 ] %}
 
 with
