@@ -63,11 +63,11 @@ def cuped(
 ) -> tuple[Estimate, float]:
     """Difference in means of Y - theta (X - mean X); also returns the variance reduction.
 
-    The variance reduction is 1 - var(adjusted) / var(Y): the share of outcome variance the
-    pre-period covariate explains, i.e. how much narrower the interval gets.
+    The variance reduction is 1 - (se_cuped / se_naive)^2: how much of the naive estimate's
+    sampling variance the pre-period covariate removes.
     """
     theta = cuped_theta(outcome, pre_period)
-    adjusted = outcome - theta * (pre_period - pre_period.mean())
-    var_y = _var(outcome)
-    reduction = 1.0 - _var(adjusted) / var_y if var_y and var_y > 0 else float("nan")
-    return difference_in_means(adjusted, treated), reduction
+    adjusted = difference_in_means(outcome - theta * (pre_period - pre_period.mean()), treated)
+    naive_se = difference_in_means(outcome, treated).std_error
+    reduction = 1.0 - (adjusted.std_error / naive_se) ** 2 if naive_se > 0 else float("nan")
+    return adjusted, reduction

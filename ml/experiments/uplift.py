@@ -82,7 +82,7 @@ def qini_curve(
     total_qini = cum_yt[-1] - cum_yc[-1] * cum_t[-1] / max(cum_c[-1], 1)
     rows = []
     for i in range(1, points + 1):
-        k = max(int(round(n * i / points)) - 1, 0)
+        k = max(round(n * i / points) - 1, 0)
         nt, nc = int(cum_t[k]), int(cum_c[k])
         qini = cum_yt[k] - cum_yc[k] * nt / nc if nc else float("nan")
         rows.append(
