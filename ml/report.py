@@ -15,6 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from ml.experiments.report import print_experiments_section
+
 # Rows and columns in reading order (other metrics stay in the table, see --all).
 MODEL_ORDER = ["reorder_lgbm", "baseline_last_basket", "baseline_half_orders", "oracle"]
 METRIC_ORDER = [
@@ -90,6 +92,7 @@ def main(argv: list[str] | None = None) -> None:
     table = metrics_table(long.drop("run_id"))
     if args.markdown:
         print(markdown_table(table))
+        print_experiments_section(args.warehouse, markdown=True)
         return
     with pl.Config(
         tbl_rows=100,
@@ -102,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         print(table)
         if args.all:
             print(long.select("model", "metric", "value").sort("model", "metric"))
+    print_experiments_section(args.warehouse)
 
 
 if __name__ == "__main__":

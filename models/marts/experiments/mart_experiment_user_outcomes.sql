@@ -66,7 +66,9 @@ per_user as (
         ) as pre_mean_gap_days,
         sum(
             case
-                when order_number < assigned_at_order and assigned_day - days_since_first_order <= 30
+                when
+                    order_number < assigned_at_order
+                    and assigned_day - days_since_first_order <= 30
                     then 1
                 else 0
             end
@@ -89,7 +91,9 @@ per_user as (
         ) as post_reordered_lines,
         sum(
             case
-                when order_number > assigned_at_order and days_since_first_order - assigned_day <= 30
+                when
+                    order_number > assigned_at_order
+                    and days_since_first_order - assigned_day <= 30
                     then 1
                 else 0
             end
