@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import polars as pl
 
@@ -23,13 +21,6 @@ NUMERIC_COVARIATES = (
 )
 # segment dummies (regular is the reference level)
 COVARIATES = (*NUMERIC_COVARIATES, "segment_frequent", "segment_occasional")
-
-
-def to_polars(frame: Any) -> pl.DataFrame:
-    """A DuckDB relation (dbt.ref), arrow table or polars frame as a polars frame."""
-    if hasattr(frame, "to_arrow_table"):
-        frame = frame.to_arrow_table()
-    return frame if isinstance(frame, pl.DataFrame) else pl.from_arrow(frame)  # type: ignore
 
 
 def with_covariates(users: pl.DataFrame) -> pl.DataFrame:

@@ -23,7 +23,6 @@ from ml.experiments.frame import (
     OUTCOMES,
     SEGMENTS,
     covariate_matrix,
-    to_polars,
     with_covariates,
 )
 from ml.experiments.matching import (
@@ -36,6 +35,7 @@ from ml.experiments.matching import (
     propensity_scores,
 )
 from ml.experiments.uplift import qini_coefficient, qini_curve, t_learner_uplift
+from ml.reorder.pipeline import to_polars
 
 RESULTS_SCHEMA = pa.schema(
     [

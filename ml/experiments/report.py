@@ -44,6 +44,15 @@ group by experiment, outcome
 order by experiment, outcome
 """
 
+TABLE_STYLE = {
+    "tbl_rows": 100,
+    "tbl_cols": 30,
+    "float_precision": 4,
+    "tbl_width_chars": 250,
+    "tbl_hide_column_data_types": True,
+    "tbl_hide_dataframe_shape": True,
+}
+
 
 def experiment_tables(warehouse: Path) -> dict[str, pl.DataFrame]:
     """The section's tables; empty dict when the warehouse has no experiment results."""
@@ -80,14 +89,7 @@ def print_experiments_section(warehouse: Path, markdown: bool = False) -> None:
         if markdown:
             print(markdown_table(table))
             continue
-        with pl.Config(
-            tbl_rows=100,
-            tbl_cols=30,
-            float_precision=4,
-            tbl_width_chars=250,
-            tbl_hide_column_data_types=True,
-            tbl_hide_dataframe_shape=True,
-        ):
+        with pl.Config(**TABLE_STYLE):
             print(table)
 
 
