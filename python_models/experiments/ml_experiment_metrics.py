@@ -3,7 +3,7 @@
 One part of the union ml_model_metrics (python_models/metrics).
 """
 
-from ml.experiments.pipeline import metrics_table
+from ml.experiments.metrics import metrics_table
 
 
 def model(dbt, session):

@@ -11,13 +11,12 @@ import pytest
 from ml.experiments.bayes import beta_binomial_readout, beta_posterior
 from ml.experiments.estimates import cuped, difference_in_means
 from ml.experiments.matching import Matches, balance_rows, caliper_match, matched_att
+from ml.experiments.metrics import METRICS_SCHEMA, metrics_table
 from ml.experiments.pipeline import (
     BALANCE_SCHEMA,
-    METRICS_SCHEMA,
     RESULTS_SCHEMA,
     UPLIFT_SCHEMA,
     balance_table,
-    metrics_table,
     results_table,
     uplift_table,
 )
