@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 
 from ml.forecast.report import forecast_table, is_forecast
+from ml.experiments.report import print_experiments_section
 
 # Rows and columns in reading order (other metrics stay in the table, see --all).
 MODEL_ORDER = ["reorder_lgbm", "baseline_last_basket", "baseline_half_orders", "oracle"]
@@ -97,6 +98,7 @@ def main(argv: list[str] | None = None) -> None:
         if forecast.height:
             print("\ndemand forecast backtest (validation users' final orders)\n")
             print(markdown_table(forecast))
+        print_experiments_section(args.warehouse, markdown=True)
         return
     with pl.Config(
         tbl_rows=100,
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> None:
             print(forecast)
         if args.all:
             print(long.select("model", "metric", "value").sort("model", "metric"))
+    print_experiments_section(args.warehouse)
 
 
 if __name__ == "__main__":

@@ -33,11 +33,18 @@ def sample_data_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def synthetic_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small synthetic data set with its truth/ folder, generated once per session."""
+    """A small synthetic data set with its truth/ folder, generated once per session.
+
+    It carries a planted campaign (experiment_assignments.csv, truth/campaign.json) for the
+    experiments tests; the campaign only adds lines to treated users' post-assignment prior
+    orders, so the other files and the final-order truth are unchanged.
+    """
     from ml.synthetic import generate
+    from ml.synthetic.campaign import add_campaign
 
     out_dir = tmp_path_factory.mktemp("synthetic") / "data"
     generate(users=SYNTHETIC_TEST_USERS, seed=SYNTHETIC_TEST_SEED, out_dir=out_dir)
+    add_campaign(out_dir, seed=SYNTHETIC_TEST_SEED)
     return out_dir
 
 

@@ -4,6 +4,7 @@
 {% set metric_models = [
     'ml_reorder_metrics',
     'ml_forecast_metrics',
+    'ml_experiment_metrics',
 ] %}
 
 with

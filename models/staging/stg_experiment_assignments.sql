@@ -1,0 +1,27 @@
+-- Campaign assignments from the optional experiment_assignments.csv (empty when absent).
+with
+
+source as (
+    select
+        user_id,
+        experiment,
+        variant,
+        assigned_at_order
+    from {{ experiment_assignments_source() }} as assignments
+),
+
+final as (
+    select
+        cast(user_id as {{ dbt.type_int() }}) as user_id,
+        cast(experiment as {{ dbt.type_string() }}) as experiment,
+        cast(lower(trim(variant)) as {{ dbt.type_string() }}) as variant,
+        cast(assigned_at_order as {{ dbt.type_int() }}) as assigned_at_order
+    from source
+)
+
+select
+    user_id,
+    experiment,
+    variant,
+    assigned_at_order
+from final
