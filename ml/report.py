@@ -16,8 +16,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from ml.forecast.report import forecast_table, is_forecast
 from ml.experiments.report import print_experiments_section
+from ml.forecast.report import forecast_table, is_forecast
 
 # Rows and columns in reading order (other metrics stay in the table, see --all).
 MODEL_ORDER = ["reorder_lgbm", "baseline_last_basket", "baseline_half_orders", "oracle"]
