@@ -43,7 +43,9 @@ from ml.reorder.split import (
 DEFAULT_PARAMS: dict[str, Any] = {
     "objective": "binary",
     "metric": "binary_logloss",
-    "learning_rate": 0.1,
+    # 0.2 rather than 0.1: half the rounds (scale-1 training time is the ML budget's largest
+    # item, and scoring every user's candidates costs extra) for a small loss in log loss.
+    "learning_rate": 0.2,
     "num_leaves": 96,
     "min_data_in_leaf": 100,
     "feature_fraction": 0.8,
