@@ -24,7 +24,7 @@ from ml.reorder.oracle import load_true_probabilities, oracle_predictions
 from ml.reorder.scoring import PREDICTION_SCHEMA, model_validation_users, score_final_orders
 from ml.reorder.split import user_unit_hash
 from ml.reorder.store import MODEL_NAME, load_model, model_record
-from ml.reorder.train import stderr_log, train_reorder_model, train_user_ids
+from ml.reorder.train import stderr_log, train_reorder_model
 
 BASKET_SCHEMA = pa.schema(
     [
@@ -96,10 +96,18 @@ def model_table(
     return model_record(trained)
 
 
+# Splits of ml_reorder_predictions: every user's final-order candidates. 'train' rows are
+# in-sample (the model was fitted on them), for tools that need a probability for every user
+# (recommendations, demand); only 'validation' rows are honest for measuring the model.
+PREDICTION_SPLITS = ("train", "validation", "test")
+# Splits that get a reorder basket (the fixed schema of ml_reorder_baskets).
+BASKET_SPLITS = ("validation", "test")
+
+
 def predictions_table(model: Frame, features: FeatureSource) -> pa.Table:
-    """ml_reorder_predictions: every offset-0 candidate of validation and test users."""
+    """ml_reorder_predictions: every offset-0 candidate of train, validation and test users."""
     stored = load_model(to_polars(model))
-    scored = score_final_orders(stored, features)
+    scored = score_final_orders(stored, features, PREDICTION_SPLITS)
     return scored.to_arrow().cast(PREDICTION_SCHEMA)
 
 
@@ -110,7 +118,7 @@ def baskets_table(predictions: Frame) -> pa.Table:
     non-empty product sets; `None + products` (the Kaggle submission format allows it) is
     measured separately as metric mean_f1_none_with_items.
     """
-    preds = to_polars(predictions)
+    preds = to_polars(predictions).filter(pl.col("split").is_in(BASKET_SPLITS))
     chosen = select_baskets(preds, none_with_items=False)
     orders = preds.select("order_id", "user_id", "split").unique()
     return (
@@ -145,18 +153,17 @@ def metrics_table(
     model: Frame,
     predictions: Frame,
     baskets: Frame,
-    features: FeatureSource,
     order_lines: FeatureSource,
     data_dir: str | None = None,
 ) -> pa.Table:
     """ml_model_metrics: one row per (model, split, metric) of this run.
 
-    split 'validation' = held-out train users (honest); split 'train' = in-sample rows of up
-    to TRAIN_METRIC_USERS training users (to see over-fitting, not to judge the model).
+    split 'validation' = held-out train users (honest); split 'train' = in-sample predictions
+    of up to TRAIN_METRIC_USERS training users (to see over-fitting, not to judge the model).
     """
-    stored = load_model(to_polars(model))
-    run_id = stored.run_id
-    preds = to_polars(predictions).filter(pl.col("split") == "validation")
+    run_id = load_model(to_polars(model)).run_id
+    all_preds = to_polars(predictions)
+    preds = all_preds.filter(pl.col("split") == "validation")
     stored_baskets = to_polars(baskets).filter(pl.col("split") == "validation")
     labels = preds.select("user_id", "order_id", "product_id", "label")
     y = preds["label"].to_numpy()
@@ -209,13 +216,13 @@ def metrics_table(
             run_id, name, "validation", {"mean_f1": metrics.mean_f1(labels, rule(history, labels))}
         )
 
-    # In-sample metrics on a fixed user sample of the training rows.
-    validation_ids = model_validation_users(stored, features)
-    train_users = np.setdiff1d(train_user_ids(features), validation_ids)
+    # In-sample metrics on a fixed user sample of the training users' stored predictions.
+    train_preds = all_preds.filter(pl.col("split") == "train")
+    train_users = train_preds["user_id"].unique().to_numpy()
     if len(train_users):
         fraction = min(1.0, TRAIN_METRIC_USERS / len(train_users))
         keep = train_users[user_unit_hash(train_users, 7) < fraction]
-        sample = score_final_orders(stored, features, ("train",), validation_ids, keep)
+        sample = train_preds.filter(pl.col("user_id").is_in(pl.Series(keep).implode()))
         sample_labels = sample.select("order_id", "product_id", "label")
         in_sample = {
             **metrics.pair_metrics(sample["label"].to_numpy(), sample["probability"].to_numpy()),

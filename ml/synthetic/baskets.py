@@ -2,7 +2,9 @@
 
 Per user:
 - a repertoire of staples, each with a base log-odds of inclusion and an active window of
-  order numbers [start, end) (adopted late / abandoned early, so recency carries signal);
+  order numbers [start, end) (adopted late / abandoned early, so recency carries signal; a
+  drop always leaves at least ABANDON_MIN_OBSERVED_ORDERS orders without the staple before
+  the final order, so no abandonment is a hidden event at the final order itself);
 - exploration: Poisson(explore * e^context) draws per order from the user's product
   distribution pi_u (persona distribution mixed with three favourite aisles);
 - planted associations A -> B: when A is in a basket, B is added with probability boost;
@@ -35,10 +37,18 @@ from ml.synthetic.personas import PERSONAS, Users
 MAX_BASKET = 145
 STAPLE_LATE_ADOPTION = 0.25  # share of staples adopted after the first order
 STAPLE_ABANDONED = 0.15  # share of staples dropped before the final order
-PRODUCT_LOGIT_SD = 0.6  # per-product shift of staple log-odds, shared across users
+# A dropped staple is missing from at least this many orders before the final one, so the drop
+# leaves a trace in the history (a drop exactly at the final order is a hidden event no model
+# could foresee; the truth would then reward knowing it).
+ABANDON_MIN_OBSERVED_ORDERS = 3
+# Per-product shift of staple log-odds, shared across users. Most of the staples' spread is
+# the product's (a model learns it from every buyer's history); the per-(user, product)
+# remainder, which a model must estimate from one user's few orders, is kept small, so the
+# truth is what a well-specified model could learn rather than hidden per-pair luck.
+PRODUCT_LOGIT_SD = 0.9
 # Fixed seed: reorderability is a property of the catalogue (like its names), not of a run.
 PRODUCT_REORDERABILITY_SEED = 2017
-MIN_ITEM_LOGIT_SD = 0.3  # floor of the remaining per-(user, product) spread
+MIN_ITEM_LOGIT_SD = 0.25  # floor of the remaining per-(user, product) spread
 USER_LOGIT_SD = 0.6  # per-user shift of all staple log-odds (reorder propensity)
 WEAK_LOGIT = (-2.8, 0.7)  # mean, sd of weak staples' base log-odds (bought now and then)
 # Every product first bought outside the repertoire (exploration, association) is "tried": from
@@ -240,8 +250,11 @@ def draw_staples(rng: np.random.Generator, s: Sampler, users: Users, lo: int, hi
     late = rng.random(local.size) < STAPLE_LATE_ADOPTION
     start = np.where(late, 2 + np.floor(rng.random(local.size) * (n - 1)), 1).astype(np.int64)
     dropped = rng.random(local.size) < STAPLE_ABANDONED
-    end_drop = start + 1 + np.floor(rng.random(local.size) * np.maximum(n - start, 0))
-    end = np.where(dropped & (start < n), end_drop, n + 1).astype(np.int64)
+    # end in start + 1 .. n - ABANDON_MIN_OBSERVED_ORDERS (the orders end..n lack the staple)
+    last_end = n - ABANDON_MIN_OBSERVED_ORDERS
+    span = np.maximum(last_end - start, 0)
+    end_drop = start + 1 + np.floor(rng.random(local.size) * span)
+    end = np.where(dropped & (span > 0), end_drop, n + 1).astype(np.int64)
     return Staples(product, logit, start, end, first)
 
 

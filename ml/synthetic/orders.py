@@ -18,6 +18,7 @@ GAP_CAP = 30
 # Order-context strength: log basket multiplier per log of (gap / personal mean gap), and noise.
 CONTEXT_GAP_COEF = 0.35
 CONTEXT_NOISE = 0.5
+CONTEXT_GAP_SATURATES = True
 # Occasional breaks (holidays, trying another shop): extra days added to a gap.
 BREAK_PROB = 0.06
 BREAK_DAYS = (10, 60)
@@ -82,7 +83,17 @@ def simulate_orders(rng: np.random.Generator, users: Users, lo: int, hi: int) ->
 
     hour = _hours(rng, users, user)
     # Context: longer-than-usual gaps make bigger baskets; the noise part is unobservable.
-    rel = np.where(gap < 0, 0.0, np.log((np.maximum(gap, 0) + 1.0) / (users.gap_mean[user] + 1.0)))
+    # The effect saturates at the cap (a basket after 45 days is like one after 30), so the
+    # predictable part depends only on what days_since_prior_order records.
+    cap = GAP_CAP if CONTEXT_GAP_SATURATES else np.inf
+    rel = np.where(
+        gap < 0,
+        0.0,
+        np.log(
+            (np.minimum(np.maximum(gap, 0), cap) + 1.0)
+            / (np.minimum(users.gap_mean[user], cap) + 1.0)
+        ),
+    )
     expected_context = CONTEXT_GAP_COEF * rel
     context = expected_context + CONTEXT_NOISE * rng.standard_normal(user.size)
     is_last = order_number == np.repeat(n, n)

@@ -10,13 +10,14 @@ import polars as pl
 
 from ml.synthetic import writer
 from ml.synthetic.baskets import (
+    ABANDON_MIN_OBSERVED_ORDERS,
     MAX_BASKET,
     STAPLE_ABANDONED,
     STAPLE_LATE_ADOPTION,
     Associations,
 )
 from ml.synthetic.catalog import N_PRODUCTS, Catalog
-from ml.synthetic.orders import CONTEXT_GAP_COEF, CONTEXT_NOISE
+from ml.synthetic.orders import CONTEXT_GAP_COEF, CONTEXT_GAP_SATURATES, CONTEXT_NOISE
 from ml.synthetic.personas import PERSONAS, Users
 
 FILES = {
@@ -118,6 +119,8 @@ def write_truth(
             ],
             "staple_late_adoption": STAPLE_LATE_ADOPTION,
             "staple_abandoned": STAPLE_ABANDONED,
+            "abandon_min_observed_orders": ABANDON_MIN_OBSERVED_ORDERS,
+            "context_gap_saturates": CONTEXT_GAP_SATURATES,
             "context_gap_coef": CONTEXT_GAP_COEF,
             "context_noise": CONTEXT_NOISE,
             "max_basket": MAX_BASKET,

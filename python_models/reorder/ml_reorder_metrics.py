@@ -12,7 +12,6 @@ def model(dbt, session):
         model=dbt.ref("ml_reorder_model"),
         predictions=dbt.ref("ml_reorder_predictions"),
         baskets=dbt.ref("ml_reorder_baskets"),
-        features=dbt.ref("feat_reorder_training"),
         order_lines=dbt.ref("fct_order_lines"),
         data_dir=dbt.config.get("data_dir"),
     )

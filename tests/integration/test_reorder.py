@@ -7,12 +7,17 @@ structure and the orderings that must hold on any reasonable run.
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import polars as pl
 import pytest
+
+from ml.warehouse import dbt_executable
 
 from conftest import PROJECT_ROOT, query
 
@@ -62,10 +67,18 @@ def assert_common(warehouse: Path) -> dict[tuple[str, str], float]:
     # one basket per final order of validation and test users, each product a candidate
     (orders, baskets) = query(
         warehouse,
-        "select (select count(distinct order_id) from ml.ml_reorder_predictions), "
-        "(select count(*) from ml.ml_reorder_baskets)",
+        "select (select count(distinct order_id) from ml.ml_reorder_predictions "
+        "where split <> 'train'), (select count(*) from ml.ml_reorder_baskets)",
     )[0]
     assert orders == baskets > 0
+    # predictions cover every final-order candidate of every user (train split in-sample)
+    (candidates, predicted, train_orders) = query(
+        warehouse,
+        "select (select count(*) from features.feat_reorder_training where target_offset = 0), "
+        "(select count(*) from ml.ml_reorder_predictions), "
+        "(select count(distinct order_id) from ml.ml_reorder_predictions where split = 'train')",
+    )[0]
+    assert candidates == predicted and train_orders > 0
     (strays,) = query(
         warehouse,
         "select count(*) from (select order_id, unnest(products) as product_id "
@@ -131,3 +144,53 @@ def test_real_sample_run(sample_warehouse: Path) -> None:
     metrics = assert_common(sample_warehouse)
     assert not any(model == "oracle" for model, _ in metrics)
     assert ("reorder_lgbm", "mean_f1_oracle") not in metrics
+
+
+def test_augmentation_var_off_drops_offset_1_rows(sample_warehouse: Path, tmp_path: Path) -> None:
+    """dbt var reorder_augment_prior_target false: no offset-1 rows built or trained on.
+
+    Re-runs only the feature marts and the model on a copy of the real-sample warehouse.
+    """
+    warehouse = tmp_path / "instacart.duckdb"
+    shutil.copyfile(sample_warehouse, warehouse)
+    env = {
+        **os.environ,
+        "INSTACART_WAREHOUSE_PATH": str(warehouse),
+        "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
+    models = "feat_reorder_targets feat_user feat_product feat_user_product feat_reorder_training"
+    subprocess.run(
+        [
+            str(dbt_executable()),
+            "run",
+            "--select",
+            *models.split(),
+            "ml_reorder_model",
+            "--vars",
+            json.dumps({"reorder_augment_prior_target": False}),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    (offsets,) = query(
+        warehouse, "select list(distinct target_offset) from features.feat_reorder_training"
+    )[0]
+    assert offsets == [0]
+    (augment, train_rows, validation_rows) = query(
+        warehouse,
+        "select augment_prior_target, train_rows, validation_rows from ml.ml_reorder_model",
+    )[0]
+    (labelled,) = query(
+        warehouse,
+        "select count(*) from features.feat_reorder_training where reordered_in_final is not null",
+    )[0]
+    assert augment is False
+    assert train_rows + validation_rows == labelled
+    # the default build (augmentation on) trained on more rows: the offset-1 rows
+    (default_augment, default_train_rows) = query(
+        sample_warehouse, "select augment_prior_target, train_rows from ml.ml_reorder_model"
+    )[0]
+    assert default_augment is True and default_train_rows > train_rows

@@ -79,13 +79,25 @@ def test_training_learns_and_never_sees_validation_users() -> None:
     no_augment = train_reorder_model(frame, SMALL_PARAMS, 0.2, 1, augment=False)
     assert no_augment.counts["train_rows"] == offset0
     assert no_augment.fingerprint != trained.fingerprint
+    # a user-hash share of the augmentation users: about half of the offset-1 rows, always the
+    # same users, never validation users
+    half = train_reorder_model(frame, {**SMALL_PARAMS, "augment_user_fraction": 0.5}, 0.2, 1)
+    augment_rows = half.counts["train_rows"] - offset0
+    assert abs(augment_rows - offset1 / 2) < 0.1 * offset1
+    assert augment_rows % 12 == 0
+    assert half.counts["validation_users"] == counts["validation_users"]
 
     # store -> load round trip, then score validation + test rows
     record = pipeline.model_table(frame, {**SMALL_PARAMS}, 0.2, 1, "true")
     stored = load_model(record)
     assert json.loads(record["features"][0].as_py()) == ["up_rate", "u_noise"]
     predictions = pl.from_arrow(pipeline.predictions_table(record, frame))
-    assert set(predictions["split"]) == {"validation", "test"}
+    assert set(predictions["split"]) == {"train", "validation", "test"}
+    # every user's final-order candidates are scored (train users in-sample)
+    assert predictions.height == frame.filter(pl.col("target_offset") == 0).height
+    assert predictions.filter(pl.col("split") == "train")["user_id"].n_unique() == (
+        train_users - counts["validation_users"]
+    )
     assert predictions.filter(pl.col("split") == "test")["label"].null_count() == len(
         predictions.filter(pl.col("split") == "test")
     )
@@ -99,7 +111,11 @@ def test_training_learns_and_never_sees_validation_users() -> None:
 
     baskets = pl.from_arrow(pipeline.baskets_table(predictions))
     assert baskets.columns == ["order_id", "user_id", "split", "products"]
-    assert baskets["order_id"].n_unique() == predictions["order_id"].n_unique()
+    # baskets only for validation and test orders
+    assert set(baskets["split"]) == {"validation", "test"}
+    assert baskets["order_id"].n_unique() == (
+        predictions.filter(pl.col("split") != "train")["order_id"].n_unique()
+    )
 
 
 def test_same_data_same_model() -> None:
