@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed
 DEFAULT_USERS ?= 10000
 SEED ?= 42
 SYNTHETIC_DIR := data/synthetic
-SYNTHETIC_STAMP := $(SYNTHETIC_DIR)/.complete-u$(DEFAULT_USERS)-s$(SEED)
+SYNTHETIC_STAMP := $(SYNTHETIC_DIR)/.complete-u$(DEFAULT_USERS)-s$(SEED)-campaign
 INSTACART_DATA_DIR ?=
 DATA_DIR := $(if $(INSTACART_DATA_DIR),$(INSTACART_DATA_DIR),$(SYNTHETIC_DIR))
 WAREHOUSE ?= build/instacart.duckdb
@@ -37,7 +37,7 @@ venv: $(VENV_STAMP)
 # The stamp names users and seed, so changing either regenerates; a killed run leaves no stamp.
 $(SYNTHETIC_STAMP): | $(VENV_STAMP)
 	rm -rf $(SYNTHETIC_DIR)
-	$(PY) -m ml.synthetic --users $(DEFAULT_USERS) --seed $(SEED) --out $(SYNTHETIC_DIR)
+	$(PY) -m ml.synthetic --users $(DEFAULT_USERS) --seed $(SEED) --campaign --out $(SYNTHETIC_DIR)
 	@touch $@
 
 data: $(VENV_STAMP) $(if $(INSTACART_DATA_DIR),,$(SYNTHETIC_STAMP))

@@ -187,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
                     str(users),
                     "--seed",
                     str(args.seed),
+                    "--campaign",
                     "--out",
                     str(data_dir),
                 ],

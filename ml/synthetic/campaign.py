@@ -149,41 +149,37 @@ def _added_lines(
         .unique()
         .sort("user_id", "product_id")
     )
-    by_user = dict(
-        repertoire.group_by("user_id", maintain_order=True).agg(pl.col("product_id")).iter_rows()
-    )
     post_lines = lines.join(post.select("order_id"), on="order_id")
-    in_basket = dict(
-        post_lines.group_by("order_id")
-        .agg(pl.col("product_id"), pl.len())
-        .sort("order_id")
-        .select("order_id", pl.struct("product_id", "len"))
-        .iter_rows()
-    )
+    basket_size = post_lines.group_by("order_id").agg(pl.len().alias("basket_size"))
     tau = post["segment"].replace_strict(PLANTED_ITEMS_EFFECT, return_dtype=pl.Float64)
-    n_extra = rng.poisson(tau.to_numpy())
-    out_order, out_product, out_cart = [], [], []
-    for (order_id, user_id), k in zip(
-        post.select("order_id", "user_id").iter_rows(), n_extra, strict=True
-    ):
-        if k == 0:
-            continue
-        basket = in_basket.get(order_id, {"product_id": [], "len": 0})
-        candidates = np.setdiff1d(np.asarray(by_user[user_id]), np.asarray(basket["product_id"]))
-        if candidates.size == 0:
-            continue
-        chosen = rng.choice(candidates, size=min(k, candidates.size), replace=False)
-        out_order.extend([order_id] * chosen.size)
-        out_product.extend(chosen.tolist())
-        out_cart.extend(range(basket["len"] + 1, basket["len"] + 1 + chosen.size))
-    return pl.DataFrame(
-        {
-            "order_id": out_order,
-            "product_id": out_product,
-            "add_to_cart_order": out_cart,
-            "reordered": [1] * len(out_order),
-        },
-        schema=LINE_SCHEMA,
+    wanted = post.select("order_id", "user_id").with_columns(
+        n_extra=pl.Series(rng.poisson(tau.to_numpy()), dtype=pl.Int64)
+    )
+    # Every (order, pre-period product not already in the basket) is a candidate; a seeded
+    # random key ranks the candidates within the order and the first n_extra are added.
+    candidates = (
+        wanted.filter(pl.col("n_extra") > 0)
+        .join(repertoire, on="user_id")
+        .join(
+            post_lines.select("order_id", "product_id"), on=["order_id", "product_id"], how="anti"
+        )
+        .sort("order_id", "product_id")
+    )
+    candidates = candidates.with_columns(
+        random_key=pl.Series(rng.random(candidates.height))
+    ).with_columns(pick=pl.col("random_key").rank("ordinal").over("order_id"))
+    return (
+        candidates.filter(pl.col("pick") <= pl.col("n_extra"))
+        .join(basket_size, on="order_id", how="left")
+        .with_columns(pl.col("basket_size").fill_null(0))
+        .sort("order_id", "pick")
+        .select(
+            "order_id",
+            "product_id",
+            (pl.col("basket_size") + pl.col("pick")).alias("add_to_cart_order"),
+            pl.lit(1).alias("reordered"),
+        )
+        .cast(LINE_SCHEMA)
     )
 
 
