@@ -35,7 +35,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 APP = Path(__file__).resolve().parent / "app.py"
-VIEWPORT = {"width": 1400, "height": 1700}
+VIEWPORT = {"width": 1400, "height": 1250}
 
 # Interactive = the script finished, the page title is drawn and `charts` charts are rendered.
 _INTERACTIVE = """([title, charts]) => {

@@ -153,7 +153,9 @@ CHURN_HEADLINES = (
         "share",
     ),
     Headline(
-        "Mean churn risk score", "select avg(churn_risk_score) from {mart_user_churn_risk}", "share"
+        "Mean churn risk score",
+        "select avg(churn_risk_score) from {mart_user_churn_risk}",
+        "number",
     ),
 )
 CHURN_BY_SEGMENT = """
@@ -167,11 +169,12 @@ order by 1, 2
 CHURN_SCORE_HISTOGRAM = """
 select
     least(floor(c.churn_risk_score * 20), 19) / 20 as score_bin_start,
+    least(floor(c.churn_risk_score * 20), 19) / 20 + 0.05 as score_bin_end,
     count(*) as users
 from {mart_user_churn_risk} as c
 inner join {mart_user_rfm} as r on c.user_id = r.user_id
 where len($1::varchar[]) = 0 or list_contains($1::varchar[], r.segment)
-group by 1
+group by 1, 2
 order by 1
 """
 CHURN_TOP_USERS = """

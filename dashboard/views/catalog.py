@@ -124,7 +124,7 @@ def affinity(spec: PageSpec) -> None:
             .mark_bar()
             .encode(
                 x=alt.X("lift:Q", title="Lift (× chance of buying together)"),
-                y=alt.Y("pair:N", title="Product pair", sort="-x", axis=alt.Axis(labelLimit=400)),
+                y=alt.Y("pair:N", title=None, sort="-x", axis=alt.Axis(labelLimit=400)),
                 tooltip=[
                     "pair",
                     alt.Tooltip("lift:Q", format=".2f"),

@@ -123,9 +123,13 @@ def retention(spec: PageSpec) -> None:
                 "cohort_label:N",
                 title="Cohort",
                 sort=alt.EncodingSortField("cohort_first_30d_orders"),
+                axis=alt.Axis(labelLimit=260),
             ),
             color=alt.Color(
-                "retention_rate:Q", title="Retained (share)", scale=alt.Scale(domain=[0, 1])
+                "retention_rate:Q",
+                title="Retained (share)",
+                scale=alt.Scale(domain=[0, 1]),
+                legend=alt.Legend(format="%"),
             ),
             tooltip=[
                 "cohort_label",
@@ -133,7 +137,7 @@ def retention(spec: PageSpec) -> None:
                 alt.Tooltip("cohort_users:Q", format=","),
                 alt.Tooltip("retention_rate:Q", format=".1%"),
             ],
-        )
+        ).properties(height=220)
     )
 
 
@@ -170,6 +174,7 @@ def churn(spec: PageSpec) -> None:
             .mark_bar()
             .encode(
                 x=alt.X("score_bin_start:Q", title="Churn risk score (bins of 0.05)", bin="binned"),
+                x2="score_bin_end:Q",
                 y=alt.Y("users:Q", title="Customers (count)"),
                 tooltip=["score_bin_start", alt.Tooltip("users:Q", format=",")],
             )
