@@ -64,7 +64,7 @@ def reorder_model(spec: PageSpec) -> None:
     if not users:
         st.info("No validation users in this warehouse.")
         return
-    user_id = st.selectbox("Validation customer", users, key="reorder_user")
+    user_id = st.selectbox("Validation customer (first 500 by id)", users, key="reorder_user")
     ui.show_table(
         ui.query(q.USER_BASKET, schemas, (int(user_id),)),
         {"probability": "%.3f", "times_bought_before": "%d", "orders_since_last_purchase": "%d"},
