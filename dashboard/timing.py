@@ -18,17 +18,23 @@ BUDGET_SECONDS = 2.0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--warehouse", type=Path, default=Path("build/instacart.duckdb"))
+    parser.add_argument("--out", type=Path, help="also write the markdown table here")
     args = parser.parse_args()
     cold, cached = visit_all(args.warehouse, passes=2)
-    print(f"warehouse: {args.warehouse}\n")
-    print("| page | cold (s) | cached (s) | charts | within 2 s cold |")
-    print("| --- | ---: | ---: | ---: | --- |")
+    lines = [
+        "| page | cold (s) | cached (s) | charts | within 2 s cold |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
     for first, second in zip(cold, cached, strict=True):
         within = "yes" if first.seconds_to_interactive <= BUDGET_SECONDS else "no"
-        print(
+        lines.append(
             f"| {first.url_path} | {first.seconds_to_interactive:.2f} | "
             f"{second.seconds_to_interactive:.2f} | {first.charts} | {within} |"
         )
+    table = "\n".join(lines) + "\n"
+    print(f"warehouse: {args.warehouse}\n\n{table}")
+    if args.out is not None:
+        args.out.write_text(table)
 
 
 if __name__ == "__main__":
