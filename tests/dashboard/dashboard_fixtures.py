@@ -93,6 +93,24 @@ def complete_warehouse(synthetic_warehouse: Path, tmp_path_factory: pytest.TempP
     )
 
 
+@pytest.fixture(scope="session")
+def partial_warehouse(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample warehouse without the contract tables: those pages must say what to run."""
+    target = tmp_path_factory.mktemp("dashboard") / "partial.duckdb"
+    shutil.copyfile(sample_warehouse, target)
+    with duckdb.connect(str(target)) as connection:
+        for qualified in CONTRACT_TABLES:
+            table = qualified.split(".")[1]
+            for schema, table_type in connection.execute(
+                "select table_schema, table_type from information_schema.tables "
+                "where table_name = ?",
+                [table],
+            ).fetchall():
+                kind = "view" if table_type == "VIEW" else "table"
+                connection.execute(f"drop {kind} {schema}.{table} cascade")
+    return target
+
+
 def warehouse_schemas(warehouse: Path) -> dict[str, str]:
     rows = query(
         warehouse,

@@ -14,11 +14,14 @@ from streamlit.testing.v1 import AppTest
 from dashboard.queries import PAGES, PageSpec
 
 from conftest import PROJECT_ROOT, query
-from dashboard_fixtures import complete_warehouse, expected_headlines, is_built_for
+from dashboard_fixtures import (
+    complete_warehouse,
+    expected_headlines,
+    partial_warehouse,
+)
 
 pytestmark = pytest.mark.slow
-__all__ = ["complete_warehouse"]  # a fixture used by name below
-PAGES_BY_PATH = {spec.url_path: spec for spec in PAGES}
+__all__ = ["complete_warehouse", "partial_warehouse"]  # fixtures used by name below
 ML_PAGES = ("clusters", "recommendations", "experiments", "forecast")
 
 
@@ -60,12 +63,9 @@ def test_page_headlines_equal_sql(
 
 @pytest.mark.parametrize("url_path", ML_PAGES)
 def test_unbuilt_parts_say_run_make_build(
-    monkeypatch: pytest.MonkeyPatch, sample_warehouse: Path, url_path: str
+    monkeypatch: pytest.MonkeyPatch, partial_warehouse: Path, url_path: str
 ) -> None:
-    spec = PAGES_BY_PATH[url_path]
-    if is_built_for(sample_warehouse, spec):
-        pytest.skip(f"{url_path}: its tables are built now; covered by the headline test")
-    app = run_page(monkeypatch, sample_warehouse, url_path)
+    app = run_page(monkeypatch, partial_warehouse, url_path)
     assert any("run `make build`" in item.value for item in app.info)
     assert not app.metric
 
