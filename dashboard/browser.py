@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.queries import PAGES, PageSpec
 
@@ -38,13 +39,22 @@ APP = Path(__file__).resolve().parent / "app.py"
 VIEWPORT = {"width": 1400, "height": 1250}
 
 # Interactive = the script finished, the page title is drawn and `charts` charts are rendered.
-_INTERACTIVE = """([title, charts]) => {
+# Streamlit draws charts of more than 2,000 points on a canvas, the others as SVG.
+CHART_SELECTOR = ".vega-embed svg, .vega-embed canvas"
+_INTERACTIVE = (
+    """([title, charts]) => {
+    const CHART = '"""
+    + CHART_SELECTOR
+    + """';
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.dataset.testScriptState !== 'notRunning') return false;
     const heading = document.querySelector('h1');
     if (!heading || !heading.textContent.includes(title)) return false;
-    return document.querySelectorAll('.vega-embed svg').length >= charts;
+    // An error box ends the wait too: the caller reports it instead of timing out.
+    if (document.querySelector('[data-testid="stException"]')) return true;
+    return document.querySelectorAll(CHART).length >= charts;
 }"""
+)
 _METRICS = """() => Array.from(document.querySelectorAll('[data-testid="stMetric"]')).map(m => [
     m.querySelector('[data-testid="stMetricLabel"]').innerText.trim(),
     m.querySelector('[data-testid="stMetricValue"]').innerText.trim(),
@@ -133,9 +143,13 @@ def visit(
     started = time.perf_counter()
     # The navigation's first page is the default, served at "/" (its own path is a 404).
     page.goto(f"{base_url}/{'' if spec == PAGES[0] else spec.url_path}")
-    page.wait_for_function(
-        _INTERACTIVE, arg=[spec.title, expected_charts], timeout=timeout_seconds * 1000
-    )
+    try:
+        page.wait_for_function(
+            _INTERACTIVE, arg=[spec.title, expected_charts], timeout=timeout_seconds * 1000
+        )
+    except PlaywrightTimeoutError as timeout:
+        shown = page.inner_text("body")[:2000]
+        raise TimeoutError(f"{spec.url_path} not interactive; it shows:\n{shown}") from timeout
     seconds = time.perf_counter() - started
     errors = [
         element.inner_text()
@@ -151,7 +165,7 @@ def visit(
         seconds_to_interactive=seconds,
         metrics=dict(page.evaluate(_METRICS)),
         errors=errors,
-        charts=len(page.query_selector_all(".vega-embed svg")),
+        charts=len(page.query_selector_all(CHART_SELECTOR)),
     )
 
 

@@ -135,7 +135,12 @@ def recommendations(spec: PageSpec) -> None:
                 .mark_bar()
                 .encode(
                     x=alt.X("score:Q", title="Recommendation score"),
-                    y=alt.Y("product_name:N", title="Product", sort=alt.SortField("rank")),
+                    y=alt.Y(
+                        "product_name:N",
+                        title="Product",
+                        sort=alt.SortField("rank"),
+                        axis=alt.Axis(labelLimit=220),
+                    ),
                     color=alt.Color("source:N", title="Source"),
                     tooltip=[
                         "rank",

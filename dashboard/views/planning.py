@@ -17,7 +17,11 @@ def experiments(spec: PageSpec) -> None:
     results = ui.query(q.EXPERIMENT_RESULTS, schemas)
     st.subheader("Estimated effects with 95% confidence intervals")
     base = alt.Chart(results).encode(
-        y=alt.Y("estimate_label:N", title="Experiment · outcome · analysis · segment")
+        y=alt.Y(
+            "estimate_label:N",
+            title="Experiment · outcome · analysis · segment",
+            axis=alt.Axis(labelLimit=420),
+        )
     )
     intervals = base.mark_rule().encode(
         x=alt.X("ci_low:Q", title="Estimated effect (outcome units, treatment − control)"),
