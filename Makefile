@@ -25,6 +25,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: build test lint venv data validate bench shell docs report submission clean lock
+.PHONY: dashboard screenshots chromium
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -50,14 +51,14 @@ build: data
 	$(PY) -m ml.warehouse build --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE)
 
 lint: $(VENV_STAMP)
-	$(VENV)/bin/ruff check ml tests python_models
-	$(VENV)/bin/ruff format --check ml tests python_models
+	$(VENV)/bin/ruff check ml tests python_models dashboard
+	$(VENV)/bin/ruff format --check ml tests python_models dashboard
 	@mkdir -p build
 	# the dbt templater opens a DuckDB connection: give it a scratch file, not the warehouse
 	INSTACART_WAREHOUSE_PATH=build/lint.duckdb $(VENV)/bin/sqlfluff lint models python_models --disable-progress-bar
 
 ## test: lint, then the whole pytest suite (unit + integration with real dbt runs)
-test: $(VENV_STAMP)
+test: $(VENV_STAMP) chromium
 	$(MAKE) --no-print-directory lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -75,6 +76,19 @@ submission: $(VENV_STAMP)
 
 shell: $(VENV_STAMP)
 	$(VENV)/bin/duckdb -readonly $(WAREHOUSE)
+
+## dashboard: the Streamlit app on the warehouse, read-only (http://localhost:8501)
+dashboard: $(VENV_STAMP)
+	INSTACART_WAREHOUSE_PATH=$(WAREHOUSE) $(VENV)/bin/streamlit run dashboard/app.py \
+		--server.headless true --browser.gatherUsageStats false
+
+## chromium: Debian's browser for the dashboard's browser test (never `playwright install`)
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+## screenshots: refresh docs/screenshots/ (one PNG per dashboard page) from the warehouse
+screenshots: $(VENV_STAMP) chromium
+	$(PY) -m dashboard.screenshots --warehouse $(WAREHOUSE) --out docs/screenshots
 
 docs: $(VENV_STAMP)
 	$(VENV)/bin/dbt docs generate --vars '{data_dir: "$(abspath $(DATA_DIR))"}'

@@ -218,9 +218,29 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     nodes = dbt_node_timings(PROJECT_ROOT / "target" / "run_results.json")
+    # Dashboard time to interactive per page, when chromium is installed (`make chromium`).
+    page_timing = work_dir / "dashboard-timing.md"
+    page_timing.unlink(missing_ok=True)
+    if shutil.which("chromium"):
+        stages.append(
+            run_stage(
+                "dashboard pages in chromium (python -m dashboard.timing)",
+                [
+                    python,
+                    "-m",
+                    "dashboard.timing",
+                    "--warehouse",
+                    str(warehouse),
+                    "--out",
+                    str(page_timing),
+                ],
+            )
+        )
     report = write_results(
         args.scale, users, data_dir, stages, nodes, reorder_metrics_markdown(warehouse)
     )
+    if page_timing.exists():
+        report.write_text(report.read_text() + "\nDashboard pages:\n\n" + page_timing.read_text())
     print(report.read_text())
     return 0 if all(stage.exit_code == 0 for stage in stages) else 1
 

@@ -1,0 +1,1 @@
+"""Streamlit dashboard over the warehouse (read-only): one page per question."""

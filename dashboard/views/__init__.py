@@ -1,0 +1,1 @@
+"""Page renderers, grouped by area; each takes its PageSpec from dashboard.queries."""
