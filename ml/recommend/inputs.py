@@ -19,7 +19,8 @@ HISTORY_SQL = """
         up_times_bought as times_bought,
         up_order_rate as order_rate,
         up_orders_since_last_purchase as orders_since_last,
-        history_orders
+        -- up_order_rate = up_times_bought / (the user's prior orders)
+        cast(round(up_times_bought / up_order_rate) as integer) as history_orders
     from source
     where target_offset = 0
 """
