@@ -3,9 +3,10 @@
 Scores are on one scale, an estimate of "the product is in the user's next basket":
 - reorder: the reorder model's probability (or, for users it did not score, the share of the
   user's orders containing the product);
-- rules: P(staple in the basket) x confidence(staple -> product), the chance the staple is
-  bought and pulls the product along; a rule with several antecedents uses its least likely
-  antecedent, and applies only when all antecedents are among the user's staples;
+- rules: P(staple in the basket) x confidence(staple -> product) x weight, the chance the
+  staple is bought and pulls the product along, discounted for items the user never chose;
+  a rule with several antecedents uses its least likely antecedent, and applies only when
+  all antecedents are among the user's staples;
 - embedding: P(staple) x cosine(staple, product) x weight (cosine is not a probability; the
   weight puts it on the rules' scale);
 - segment_popular: the share of the user's cluster's orders that contain the product x weight.
@@ -67,12 +68,14 @@ def top_per_user(candidates: pl.DataFrame, n: int) -> pl.DataFrame:
     )
 
 
-def rule_candidates(staples: pl.DataFrame, rules: pl.DataFrame, per_staple: int) -> pl.DataFrame:
+def rule_candidates(
+    staples: pl.DataFrame, rules: pl.DataFrame, per_staple: int, weight: float = 1.0
+) -> pl.DataFrame:
     """Consequents of the rules whose antecedents are all among the user's staples.
 
     staples: (user_id, product_id, score); rules: (rule_id, antecedents, consequents,
     confidence). Per rule and user the score is min(staple score) x confidence; each staple
-    contributes its per_staple best consequents.
+    contributes its per_staple best consequents; scores are multiplied by weight.
     """
     if not rules.height or not staples.height:
         return pl.DataFrame(schema=CANDIDATE_SCHEMA)
@@ -93,7 +96,7 @@ def rule_candidates(staples: pl.DataFrame, rules: pl.DataFrame, per_staple: int)
         "user_id",
         pl.col("antecedents").alias("staple_id"),
         pl.col("consequents").cast(pl.Int64).alias("product_id"),
-        (pl.col("p") * pl.col("confidence")).alias("score"),
+        (pl.col("p") * pl.col("confidence") * weight).alias("score"),
     )
     best = (
         scored.group_by("user_id", "staple_id", "product_id")
