@@ -72,6 +72,17 @@ def reorder_metrics_markdown(warehouse: Path) -> str:
     return markdown_table(metrics_table(metrics.drop("run_id"))) if metrics.height else ""
 
 
+def recommender_metrics_markdown(warehouse: Path) -> str:
+    """Embedding and next-basket ranking metrics as markdown, or "" when the build has none."""
+    from ml.report import markdown_table, recommender_tables
+
+    if not warehouse.exists():
+        return ""
+    embedding, ranking = recommender_tables(warehouse)
+    parts = [markdown_table(table) for table in (embedding, ranking) if table.height]
+    return "\n\n".join(parts)
+
+
 def count_users(data_dir: Path) -> int:
     import duckdb
 
@@ -98,6 +109,7 @@ def write_results(
     stages: list[StageResult],
     nodes: list[tuple[str, str, float]],
     metrics_markdown: str,
+    recommender_markdown: str = "",
 ) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     label = f"{scale:g}"
@@ -150,6 +162,14 @@ def write_results(
             "`python -m ml.report --warehouse <bench warehouse>`):",
             "",
             metrics_markdown,
+        ]
+    if recommender_markdown:
+        lines += [
+            "",
+            "Embeddings (split train) and next-basket recommendations @10 on the validation "
+            "users' final baskets (`python -m ml.report --warehouse <bench warehouse>`):",
+            "",
+            recommender_markdown,
         ]
     md_path = RESULTS_DIR / f"bench-scale{label}.md"
     md_path.write_text("\n".join(lines) + "\n")
@@ -237,7 +257,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     report = write_results(
-        args.scale, users, data_dir, stages, nodes, reorder_metrics_markdown(warehouse)
+        args.scale,
+        users,
+        data_dir,
+        stages,
+        nodes,
+        reorder_metrics_markdown(warehouse),
+        recommender_metrics_markdown(warehouse),
     )
     if page_timing.exists():
         report.write_text(report.read_text() + "\nDashboard pages:\n\n" + page_timing.read_text())

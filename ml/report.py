@@ -1,9 +1,11 @@
-"""Print the reorder model's metrics from the warehouse: `python -m ml.report`.
+"""Print the ML metrics from the warehouse: `python -m ml.report`.
 
 Opens the warehouse read-only and prints, for the latest run in ml.ml_model_metrics, a
 model x metric table of the validation split (plus each model's mean F1 relative to the
-oracle when the oracle exists, i.e. on synthetic data), then the demand forecast's backtest
-(WAPE, bias and order-timing Brier score, model vs naive; ml.forecast.report).
+oracle when the oracle exists, i.e. on synthetic data), then one section per other model:
+the demand forecast's backtest (WAPE, bias, Brier; ml.forecast.report), the campaign
+experiments (ml.experiments.report) and the recommender (product2vec metrics and the
+next-basket Recall/NDCG/hit rate@10 of the hybrid and its baselines).
 
     python -m ml.report [--warehouse build/instacart.duckdb] [--split validation]
 """
@@ -80,6 +82,57 @@ def markdown_table(table: pl.DataFrame) -> str:
     return "\n".join([header, rule, *rows])
 
 
+# Recommender section (issue 5): embedding quality and next-basket ranking metrics.
+RECOMMENDER_MODELS = [
+    "hybrid_recommender",
+    "reorder_only",
+    "baseline_personal_frequency",
+    "baseline_global_popular",
+]
+RECOMMENDER_METRICS = [
+    f"{name}_at_10{kind}"
+    for kind in ("", "_repeat", "_new")
+    for name in ("recall", "ndcg", "hit_rate")
+]
+RECOMMENDER_ROWS = """
+select model, metric, value
+from ml.ml_model_metrics
+where model in (select unnest(?::varchar[]))
+"""
+
+
+def recommender_tables(warehouse: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(embedding metric/value, recommender model x metric) from ml_model_metrics."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(RECOMMENDER_ROWS, [["product2vec", *RECOMMENDER_MODELS]])
+        frame = pl.from_arrow(rows.to_arrow_table())
+    assert isinstance(frame, pl.DataFrame)
+    embedding = frame.filter(pl.col("model") == "product2vec").select("metric", "value")
+    ranking = frame.filter(pl.col("metric").is_in(RECOMMENDER_METRICS))
+    if not ranking.height:
+        return embedding.sort("metric"), ranking
+    wide = ranking.pivot(on="metric", index="model", values="value", aggregate_function="first")
+    rank = {name: i for i, name in enumerate(RECOMMENDER_MODELS)}
+    wide = (
+        wide.select("model", *[m for m in RECOMMENDER_METRICS if m in wide.columns])
+        .with_columns(_rank=pl.col("model").replace_strict(rank, default=len(rank)))
+        .sort("_rank")
+        .drop("_rank")
+    )
+    return embedding.sort("metric"), wide
+
+
+def print_recommender_section(warehouse: Path, markdown: bool) -> None:
+    """Embedding quality and Recall/NDCG/hit rate@10 (validation users' final baskets)."""
+    embedding, ranking = recommender_tables(warehouse)
+    if embedding.height:
+        print("\nproduct2vec embeddings (split train):")
+        print(markdown_table(embedding) if markdown else embedding)
+    if ranking.height:
+        print("\nnext-basket recommendations @10 (validation users' final baskets):")
+        print(markdown_table(ranking) if markdown else ranking)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ml.report", description=__doc__)
     parser.add_argument("--warehouse", type=Path, default=Path("build/instacart.duckdb"))
@@ -99,6 +152,7 @@ def main(argv: list[str] | None = None) -> None:
             print("\ndemand forecast backtest (validation users' final orders)\n")
             print(markdown_table(forecast))
         print_experiments_section(args.warehouse, markdown=True)
+        print_recommender_section(args.warehouse, markdown=True)
         return
     with pl.Config(
         tbl_rows=100,
@@ -115,6 +169,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.all:
             print(long.select("model", "metric", "value").sort("model", "metric"))
     print_experiments_section(args.warehouse)
+    print_recommender_section(args.warehouse, markdown=False)
 
 
 if __name__ == "__main__":

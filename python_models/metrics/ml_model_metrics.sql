@@ -5,6 +5,8 @@
     'ml_reorder_metrics',
     'ml_forecast_metrics',
     'ml_experiment_metrics',
+    'ml_embedding_metrics',
+    'ml_recommender_metrics',
 ] %}
 
 with

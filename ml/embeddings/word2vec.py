@@ -1,0 +1,112 @@
+"""Train product2vec: gensim Word2Vec (CBOW, negative sampling) over the basket corpus.
+
+Choices, and why:
+- CBOW, not skip-gram: with a window covering the whole basket skip-gram costs one update
+  per (product, other product) pair, about 10x CBOW's one update per product; at scale 1
+  (32M tokens) that decides whether training fits the time budget.
+- window = the largest basket and shrink_windows=False: every product of a basket is context
+  of every other (a basket is a set; the order within it is a seeded shuffle anyway).
+- Determinism: seed fixes the initial vectors and sampling; with workers=1 gensim's training
+  is then bit-for-bit reproducible. workers=2 is about twice as fast but the two threads'
+  interleaving makes vectors differ slightly from run to run. workers=0 (the default) means
+  1 below AUTO_WORKERS_MIN_TOKENS tokens (test and default builds: reproducible) and 2 above
+  (scale 1: 32M tokens, where the time budget needs both cores; measured 9.5 CPU-seconds per
+  3.1M tokens and epoch at vector_size 48, so about 490 CPU-seconds for 5 epochs).
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from gensim.models import Word2Vec
+
+from ml.embeddings.corpus import CorpusStats, Source, write_basket_corpus
+
+DEFAULT_PARAMS: dict[str, Any] = {
+    "vector_size": 48,
+    "epochs": 5,
+    "min_count": 5,
+    "negative": 10,
+    "sample": 1e-3,
+    "alpha": 0.025,
+    "seed": 42,
+    "workers": 0,  # 0 = auto (see the module docstring)
+}
+AUTO_WORKERS_MIN_TOKENS = 5_000_000
+
+
+@dataclass(frozen=True)
+class TrainedEmbeddings:
+    product_ids: np.ndarray  # int64, one per row of vectors
+    vectors: np.ndarray  # float32, (products, vector_size)
+    params: dict[str, Any]
+    corpus: CorpusStats
+    seconds: float
+
+
+def effective_params(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """DEFAULT_PARAMS updated by the dbt var (unknown keys are an error, not a silent no-op)."""
+    overrides = dict(overrides or {})
+    unknown = set(overrides) - set(DEFAULT_PARAMS)
+    if unknown:
+        raise ValueError(
+            f"unknown embedding params {sorted(unknown)}; known: {sorted(DEFAULT_PARAMS)}"
+        )
+    return {**DEFAULT_PARAMS, **overrides}
+
+
+def train_product2vec(
+    order_lines: Source, overrides: Mapping[str, Any] | None = None
+) -> TrainedEmbeddings:
+    """Word2Vec over the prior baskets of `order_lines` (order_id, product_id, eval_set)."""
+    params = effective_params(overrides)
+    started = time.monotonic()
+    logging.getLogger("gensim").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="product2vec-") as folder:
+        corpus_path = Path(folder) / "baskets.txt"
+        corpus = write_basket_corpus(order_lines, corpus_path, int(params["seed"]))
+        print(
+            f"[embeddings] corpus: {corpus.baskets:,} baskets, {corpus.tokens:,} tokens, "
+            f"largest basket {corpus.max_basket}",
+            flush=True,
+        )
+        if corpus.baskets == 0:
+            raise ValueError("no prior basket with two or more products: nothing to embed")
+        workers = int(params["workers"]) or (2 if corpus.tokens >= AUTO_WORKERS_MIN_TOKENS else 1)
+        model = Word2Vec(
+            corpus_file=str(corpus_path),
+            vector_size=int(params["vector_size"]),
+            window=max(corpus.max_basket - 1, 1),
+            shrink_windows=False,
+            min_count=int(params["min_count"]),
+            sg=0,
+            negative=int(params["negative"]),
+            sample=float(params["sample"]),
+            alpha=float(params["alpha"]),
+            epochs=int(params["epochs"]),
+            seed=int(params["seed"]),
+            workers=workers,
+        )
+    keys = model.wv.index_to_key
+    product_ids = np.asarray([int(key) for key in keys], dtype=np.int64)
+    order = np.argsort(product_ids, kind="stable")
+    seconds = time.monotonic() - started
+    print(
+        f"[embeddings] {len(keys):,} products x {params['vector_size']} dims, "
+        f"{params['epochs']} epochs in {seconds:.1f} s",
+        flush=True,
+    )
+    return TrainedEmbeddings(
+        product_ids=product_ids[order],
+        vectors=np.asarray(model.wv.vectors, dtype=np.float32)[order],
+        params={**params, "window": max(corpus.max_basket - 1, 1), "workers": workers},
+        corpus=corpus,
+        seconds=seconds,
+    )
