@@ -84,9 +84,11 @@ shell: $(VENV_STAMP)
 	@test -f $(WAREHOUSE) || { echo "no warehouse at $(WAREHOUSE): run make build"; exit 1; }
 	$(VENV)/bin/duckdb -readonly -init scripts/shell_init.sql $(WAREHOUSE)
 
-## docs: dbt docs as one static page, target/static_index.html (catalog read from the warehouse)
+## docs: dbt docs as one static page, target/static_index.html (catalog read from the
+## warehouse, opened read-only so shells and dashboards keep their connections)
 docs: $(VENV_STAMP)
-	$(VENV)/bin/dbt docs generate --static --vars '{data_dir: "$(abspath $(DATA_DIR))"}'
+	INSTACART_WAREHOUSE_PATH=$(WAREHOUSE) INSTACART_DUCKDB_ACCESS_MODE=read_only \
+		$(VENV)/bin/dbt docs generate --static --vars '{data_dir: "$(abspath $(DATA_DIR))"}'
 	@echo "open target/static_index.html"
 
 lock:

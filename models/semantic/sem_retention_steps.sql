@@ -7,7 +7,7 @@ funnel as (
     select
         order_number,
         users_reaching,
-        mean_days_since_first_order
+        cast(round(mean_days_since_first_order) as {{ dbt.type_int() }}) as mean_order_day
     from {{ ref('mart_retention_funnel') }}
 ),
 
@@ -22,8 +22,7 @@ final as (
         funnel.order_number,
         funnel.users_reaching,
         starting.users_starting,
-        {{ customer_clock_date('cast(round(funnel.mean_days_since_first_order) as ' ~ dbt.type_int() ~ ')') }}
-            as customer_day
+        {{ customer_clock_date('funnel.mean_order_day') }} as customer_day
     from funnel
     cross join starting
 )

@@ -105,7 +105,9 @@ def readme_shell_queries() -> list[str]:
     block = re.search(r"```sql\n(.*?)```", section, re.S)
     assert block, "README shell section has no ```sql block"
     statements = [s.strip() for s in block.group(1).split(";")]
-    return [s for s in statements if s and not all(line.startswith("--") for line in s.splitlines())]
+    return [
+        s for s in statements if s and not all(line.startswith("--") for line in s.splitlines())
+    ]
 
 
 def test_readme_ad_hoc_queries_run_in_the_shell(sample_warehouse: Path) -> None:
@@ -168,3 +170,16 @@ def test_partitioned_export_holds_the_same_rows(exported: Path, sample_warehouse
     )
     counts = lines.group_by("department_id").len()
     assert dict(zip(counts["department_id"], counts["len"], strict=True)) == by_department
+
+
+def test_exposures_cover_every_public_mart_and_dashboard_page(sample_warehouse: Path) -> None:
+    """models/exposures.yml: the Parquet exports depend on every public mart (so a new mart
+    must be declared), and each dashboard exposure points at its page."""
+    manifest = json.loads((PROJECT_ROOT / "target" / "manifest.json").read_text())
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    exported = {
+        node.rsplit(".", 1)[1] for node in exposures["parquet_exports"]["depends_on"]["nodes"]
+    }
+    assert exported == {name for _, name in public_marts(sample_warehouse)}
+    pages = [e for e in exposures.values() if e["type"] == "dashboard"]
+    assert pages and all(e["url"].startswith("http://localhost:8501/") for e in pages)

@@ -12,7 +12,6 @@ import hashlib
 import json
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -172,7 +171,9 @@ def scenario(
         # An export killed while writing leaves a partial folder like this one.
         (root / "exports.building-killed").mkdir()
 
-        build = build_warehouse(sample_data_dir, warehouse, validation_cache=cache, exports_dir=exports)
+        build = build_warehouse(
+            sample_data_dir, warehouse, validation_cache=cache, exports_dir=exports
+        )
         held_after_build = held.execute(READ_SQL).fetchone()
     finally:
         held.close()
@@ -230,7 +231,14 @@ def test_second_build_is_refused_at_once_with_a_clear_message(
     """`make build` and `make export` while another build holds the lock: exit 1, say why."""
     warehouse = tmp_path / "instacart.duckdb"
     commands = [
-        ["ml.warehouse", "build", "--data-dir", str(sample_data_dir), "--warehouse", str(warehouse)],
+        [
+            "ml.warehouse",
+            "build",
+            "--data-dir",
+            str(sample_data_dir),
+            "--warehouse",
+            str(warehouse),
+        ],
         ["ml.export", "--warehouse", str(warehouse), "--out", str(tmp_path / "exports")],
     ]
     warehouse.touch()

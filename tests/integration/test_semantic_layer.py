@@ -1,7 +1,7 @@
 """MetricFlow (`mf query`) over the semantic models returns what plain SQL on the marts says.
 
-Runs the real `mf` CLI against a copy of the real-sample warehouse (MetricFlow opens the file
-through the dbt profile, read-write) and the semantic manifest the session's dbt build wrote.
+Runs the real `mf` CLI on the real-sample warehouse, opened read-only through the dbt profile
+(INSTACART_DUCKDB_ACCESS_MODE), with the semantic manifest the session's dbt build wrote.
 """
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,18 +22,12 @@ pytestmark = pytest.mark.slow
 EPOCH = dt.date(2000, 1, 1)  # var customer_clock_epoch
 
 
-@pytest.fixture(scope="module")
-def warehouse_copy(sample_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("metricflow") / "instacart.duckdb"
-    shutil.copy(sample_warehouse, target)
-    return target
-
-
 def mf_query(warehouse: Path, out: Path, metrics: list[str], group_by: list[str]) -> list[dict]:
     env = {
         **os.environ,
         "INSTACART_WAREHOUSE_PATH": str(warehouse),
         "DBT_PROFILES_DIR": str(PROJECT_ROOT / "profiles"),
+        "INSTACART_DUCKDB_ACCESS_MODE": "read_only",
     }
     completed = subprocess.run(
         [
@@ -58,10 +51,10 @@ def mf_query(warehouse: Path, out: Path, metrics: list[str], group_by: list[str]
         return list(csv.DictReader(handle))
 
 
-def test_orders_and_reorder_rate_by_customer_day(warehouse_copy: Path, tmp_path: Path) -> None:
+def test_orders_and_reorder_rate_by_customer_day(sample_warehouse: Path, tmp_path: Path) -> None:
     """metric_time is the customer's own clock: day N since first order = epoch + N days."""
     rows = mf_query(
-        warehouse_copy, tmp_path / "orders.csv", ["orders", "reorder_rate"], ["metric_time__day"]
+        sample_warehouse, tmp_path / "orders.csv", ["orders", "reorder_rate"], ["metric_time__day"]
     )
     from_mf = {
         (dt.date.fromisoformat(row["metric_time__day"][:10]) - EPOCH).days: (
@@ -73,7 +66,7 @@ def test_orders_and_reorder_rate_by_customer_day(warehouse_copy: Path, tmp_path:
     from_sql = {
         day: (orders, rate)
         for day, orders, rate in query(
-            warehouse_copy,
+            sample_warehouse,
             "select days_since_first_order, count(*), "
             "sum(reordered_lines) / nullif(sum(basket_size), 0) "
             "from core.fct_orders group by 1",
@@ -88,15 +81,18 @@ def test_orders_and_reorder_rate_by_customer_day(warehouse_copy: Path, tmp_path:
             assert from_mf[day][1] == pytest.approx(rate, rel=1e-9), day
 
 
-def test_users_per_segment(warehouse_copy: Path, tmp_path: Path) -> None:
-    rows = mf_query(warehouse_copy, tmp_path / "segments.csv", ["users"], ["user__segment"])
+def test_users_per_segment(sample_warehouse: Path, tmp_path: Path) -> None:
+    rows = mf_query(sample_warehouse, tmp_path / "segments.csv", ["users"], ["user__segment"])
     from_mf = {row["user__segment"]: int(row["users"]) for row in rows}
     from_sql = dict(
         query(
-            warehouse_copy,
+            sample_warehouse,
             "select segment, user_count from analytics.mart_rfm_segment_summary "
             "where user_count > 0",
         )
     )
     assert from_mf == from_sql
-    assert sum(from_mf.values()) == query(warehouse_copy, "select count(*) from core.dim_users")[0][0]
+    assert (
+        sum(from_mf.values())
+        == query(sample_warehouse, "select count(*) from core.dim_users")[0][0]
+    )
