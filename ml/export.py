@@ -35,7 +35,7 @@ BUILD_INFO_TABLE = "meta.build_info"
 # AUTO_PARTITION_MIN_ROWS by a user bucket, so a reader can prune to a slice of users.
 PARTITION_KEYS = {"fct_order_lines": "department_id"}
 USER_BUCKET_COLUMN = "user_bucket"
-USER_BUCKETS = 16
+USER_BUCKETS = 8
 AUTO_PARTITION_MIN_ROWS = 5_000_000
 
 MANIFEST = "manifest.json"
@@ -136,10 +136,11 @@ def write_exports(warehouse: Path, out_dir: Path, build_id: str | None = None) -
         marts = public_marts(connection)
         exported = []
         for index, mart in enumerate(marts, start=1):
+            mart_started = time.monotonic()
             exported.append(export_mart(connection, mart, out_dir))
             print(
                 f"export {index}/{len(marts)}: {mart.schema}.{mart.name} "
-                f"({exported[-1].rows:,} rows)",
+                f"({exported[-1].rows:,} rows, {time.monotonic() - mart_started:.1f} s)",
                 file=sys.stderr,
                 flush=True,
             )

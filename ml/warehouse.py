@@ -149,7 +149,10 @@ def build_warehouse(
             with open(partial, "rb") as handle:
                 os.fsync(handle.fileno())
             if exports_dir is not None:
-                staged_exports = stage_exports(partial, exports_dir, build_id)
+                try:
+                    staged_exports = stage_exports(partial, exports_dir, build_id)
+                except Exception as exc:
+                    raise BuildError(f"exporting the marts to Parquet failed: {exc}") from exc
             os.replace(partial, warehouse)
         except BaseException:
             remove_path(partial)
