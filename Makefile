@@ -15,6 +15,7 @@ SYNTHETIC_STAMP := $(SYNTHETIC_DIR)/.complete-u$(DEFAULT_USERS)-s$(SEED)-campaig
 INSTACART_DATA_DIR ?=
 DATA_DIR := $(if $(INSTACART_DATA_DIR),$(INSTACART_DATA_DIR),$(SYNTHETIC_DIR))
 WAREHOUSE ?= build/instacart.duckdb
+EXPORTS ?= exports
 
 SCALE ?= 0.05
 PYTEST_ARGS ?=
@@ -24,8 +25,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 # OpenMP (LightGBM) threads otherwise spin while waiting, stealing the other core from DuckDB.
 export OMP_WAIT_POLICY := PASSIVE
 
-.PHONY: build test lint venv data validate bench shell docs report submission clean lock
 .PHONY: dashboard screenshots chromium
+.PHONY: build test lint venv data validate bench shell export docs report submission clean lock
 
 $(VENV_STAMP): pyproject.toml requirements.lock
 	@test -x $(PY) || $(PYTHON_BOOTSTRAP) -m venv $(VENV)
@@ -46,9 +47,14 @@ data: $(VENV_STAMP) $(if $(INSTACART_DATA_DIR),,$(SYNTHETIC_STAMP))
 validate: data
 	$(PY) -m ml.validate $(DATA_DIR)
 
-## build: validate the raw files, run `dbt build` into a new file, swap it in atomically
+## build: validate the raw files, run `dbt build` into a new file, export the marts to
+## Parquet, swap both in atomically
 build: data
-	$(PY) -m ml.warehouse build --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE)
+	$(PY) -m ml.warehouse build --data-dir $(DATA_DIR) --warehouse $(WAREHOUSE) --exports-dir $(EXPORTS)
+
+## export: re-export every public mart of the current warehouse to $(EXPORTS)/ (atomic swap)
+export: $(VENV_STAMP)
+	$(PY) -m ml.export --warehouse $(WAREHOUSE) --out $(EXPORTS)
 
 lint: $(VENV_STAMP)
 	$(VENV)/bin/ruff check ml tests python_models dashboard
@@ -74,8 +80,10 @@ report: $(VENV_STAMP)
 submission: $(VENV_STAMP)
 	$(PY) -m ml.reorder.submission --warehouse $(WAREHOUSE) --out build/submission.csv
 
+## shell: the pinned DuckDB shell on the warehouse, read-only (safe while a build runs)
 shell: $(VENV_STAMP)
-	$(VENV)/bin/duckdb -readonly $(WAREHOUSE)
+	@test -f $(WAREHOUSE) || { echo "no warehouse at $(WAREHOUSE): run make build"; exit 1; }
+	$(VENV)/bin/duckdb -readonly -init scripts/shell_init.sql $(WAREHOUSE)
 
 ## dashboard: the Streamlit app on the warehouse, read-only (http://localhost:8501)
 dashboard: $(VENV_STAMP)
@@ -90,8 +98,12 @@ chromium:
 screenshots: $(VENV_STAMP) chromium
 	$(PY) -m dashboard.screenshots --warehouse $(WAREHOUSE) --out docs/screenshots
 
+## docs: dbt docs as one static page, target/static_index.html (catalog read from the
+## warehouse, opened read-only so shells and dashboards keep their connections)
 docs: $(VENV_STAMP)
-	$(VENV)/bin/dbt docs generate --vars '{data_dir: "$(abspath $(DATA_DIR))"}'
+	INSTACART_WAREHOUSE_PATH=$(WAREHOUSE) INSTACART_DUCKDB_ACCESS_MODE=read_only \
+		$(VENV)/bin/dbt docs generate --static --vars '{data_dir: "$(abspath $(DATA_DIR))"}'
+	@echo "open target/static_index.html"
 
 lock:
 	rm -rf /tmp/instacart-lock-venv && $(PYTHON_BOOTSTRAP) -m venv /tmp/instacart-lock-venv
@@ -99,4 +111,4 @@ lock:
 	/tmp/instacart-lock-venv/bin/pip freeze --exclude-editable | sed '1i # Full pinned dependency set (pip constraints), regenerate with `make lock`.' > requirements.lock
 
 clean:
-	rm -rf build target logs dbt_packages
+	rm -rf build target logs dbt_packages $(EXPORTS) $(EXPORTS).*

@@ -1,40 +1,42 @@
 """Build the warehouse atomically: validate the raw files, run `dbt build` into a new file,
-and swap it in only when everything passed.
+and swap it in only when everything passed; then publish its Parquet exports (ml.export).
 
 A failed build (bad input, a failing dbt test, a crash, SIGKILL) never touches the current
 warehouse file: readers keep the last good one. Usage:
 
     python -m ml.warehouse build --data-dir DIR [--warehouse build/instacart.duckdb]
+        [--exports-dir exports]
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
+import ctypes
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+# BuildLockedError and build_lock are re-exported: callers import them from here.
+from ml.build_lock import BuildError, build_lock
+from ml.build_lock import BuildLockedError as BuildLockedError
+from ml.export import (
+    partial_dir,
+    publish_exports,
+    remove_stale_export_partials,
+    remove_tree,
+    stage_exports,
+)
 from ml.validate import RawDataError, ensure_valid
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "build" / "instacart.duckdb"
 VALIDATION_CACHE = PROJECT_ROOT / "build" / "validated"
-
-
-class BuildError(RuntimeError):
-    """The build failed; the previous warehouse is untouched."""
-
-
-class BuildLockedError(BuildError):
-    """Another build of the same warehouse is running."""
 
 
 @dataclass(frozen=True)
@@ -47,30 +49,6 @@ class BuildResult:
 def dbt_executable() -> Path:
     """The dbt of the running interpreter's environment (the project's .venv)."""
     return Path(sys.executable).parent / "dbt"
-
-
-@contextlib.contextmanager
-def build_lock(warehouse: Path) -> Iterator[None]:
-    """Hold an exclusive, non-blocking lock for building `warehouse`.
-
-    flock is released by the kernel when the process dies (even by SIGKILL), so a killed
-    build never leaves a stale lock behind.
-    """
-    lock_path = warehouse.with_name(warehouse.name + ".lock")
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise BuildLockedError(
-                f"another build of {warehouse} is running (lock {lock_path}); "
-                "wait for it to finish and try again"
-            ) from exc
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        yield
 
 
 def remove_stale_partials(warehouse: Path) -> None:
@@ -87,6 +65,14 @@ def remove_path(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def die_with_parent() -> None:
+    """preexec_fn for dbt: Linux sends it SIGKILL when the build process dies (even by SIGKILL),
+    so an orphaned dbt never keeps writing a partial file that the next build deletes."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def run_dbt(args: list[str], warehouse_path: Path, data_dir: Path, validation_cache: Path) -> None:
     """Run one dbt command against `warehouse_path`, streaming its output; raise on failure."""
     env = dict(os.environ)
@@ -100,18 +86,31 @@ def run_dbt(args: list[str], warehouse_path: Path, data_dir: Path, validation_ca
         "--vars",
         json.dumps({"data_dir": str(data_dir), "validation_cache_dir": str(validation_cache)}),
     ]
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, check=False)
+    completed = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, check=False, preexec_fn=die_with_parent
+    )
     if completed.returncode != 0:
         raise BuildError(f"`dbt {' '.join(args)}` failed with exit code {completed.returncode}")
 
 
-def checkpoint(database: Path) -> None:
-    """Fold any write-ahead log into the file itself, so renaming the file moves everything."""
-    if Path(str(database) + ".wal").exists():
-        import duckdb
+def stamp_and_checkpoint(database: Path, build_id: str, data_dir: Path) -> None:
+    """Record the build's id in `meta.build_info` (readers and the export manifest show which
+    build they see), and fold the write-ahead log into the file, so renaming it moves everything.
+    """
+    import duckdb
 
-        with duckdb.connect(str(database)) as connection:
-            connection.execute("checkpoint")
+    built_at_utc = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("create schema if not exists meta")
+        connection.execute(
+            "create or replace table meta.build_info as select ? as build_id, "
+            "cast(? as timestamp) as built_at_utc, ? as data_dir",
+            [build_id, built_at_utc, str(data_dir)],
+        )
+        # The shell banner reads the comment (catalog only, so no error on unstamped files).
+        comment = f"build {build_id}, built {built_at_utc} UTC".replace("'", "''")
+        connection.execute(f"comment on table meta.build_info is '{comment}'")
+        connection.execute("checkpoint")
 
 
 def build_warehouse(
@@ -119,8 +118,13 @@ def build_warehouse(
     warehouse: Path = DEFAULT_WAREHOUSE,
     dbt_args: tuple[str, ...] = (),
     validation_cache: Path = VALIDATION_CACHE,
+    exports_dir: Path | None = None,
 ) -> BuildResult:
-    """Validate `data_dir`, build a fresh warehouse next to `warehouse`, then swap it in."""
+    """Validate `data_dir`, build a fresh warehouse next to `warehouse`, then swap it in.
+
+    With `exports_dir`, the marts are exported from the new file before the swap and the
+    exports published right after it, so they always describe the warehouse swapped in.
+    """
     started = time.monotonic()
     data_dir = data_dir.resolve()
     warehouse = warehouse.resolve()
@@ -132,22 +136,36 @@ def build_warehouse(
         print(f"validating raw files in {data_dir}", file=sys.stderr, flush=True)
         ensure_valid(data_dir, cache_dir=validation_cache)
         remove_stale_partials(warehouse)
+        if exports_dir is not None:
+            exports_dir = exports_dir.absolute()
+            remove_stale_export_partials(exports_dir)
         build_id = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
         partial = warehouse.with_name(f"{warehouse.name}.building-{build_id}")
+        staged_exports = None
         try:
             run_dbt(["build", *dbt_args], partial, data_dir, validation_cache)
-            # dbt has closed its connection, so the file is checkpointed; make the bytes
-            # durable before the rename makes them visible.
-            checkpoint(partial)
+            stamp_and_checkpoint(partial, build_id, data_dir)
+            # Make the bytes durable before the rename makes them visible.
             with open(partial, "rb") as handle:
                 os.fsync(handle.fileno())
+            if exports_dir is not None:
+                try:
+                    staged_exports = stage_exports(partial, exports_dir, build_id)
+                except Exception as exc:
+                    raise BuildError(f"exporting the marts to Parquet failed: {exc}") from exc
             os.replace(partial, warehouse)
         except BaseException:
             remove_path(partial)
             remove_path(Path(str(partial) + ".wal"))
+            if exports_dir is not None:
+                remove_tree(partial_dir(exports_dir, build_id))
+                if staged_exports is not None:
+                    remove_tree(staged_exports)
             raise
         finally:
             remove_path(Path(str(partial) + ".tmp"))
+        if staged_exports is not None:
+            publish_exports(exports_dir, staged_exports)
     return BuildResult(warehouse, build_id, time.monotonic() - started)
 
 
@@ -158,11 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--data-dir", type=Path, required=True)
     build.add_argument("--warehouse", type=Path, default=DEFAULT_WAREHOUSE)
     build.add_argument("--validation-cache", type=Path, default=VALIDATION_CACHE)
+    build.add_argument(
+        "--exports-dir", type=Path, help="also publish Parquet exports of the marts here"
+    )
     build.add_argument("dbt_args", nargs="*", help="extra dbt build arguments (after --)")
     args = parser.parse_args(argv)
     try:
         result = build_warehouse(
-            args.data_dir, args.warehouse, tuple(args.dbt_args), args.validation_cache
+            args.data_dir,
+            args.warehouse,
+            tuple(args.dbt_args),
+            args.validation_cache,
+            args.exports_dir,
         )
     except RawDataError as exc:
         print(f"\nraw data check failed, nothing was built:\n{exc}", file=sys.stderr)

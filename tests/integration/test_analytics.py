@@ -307,6 +307,6 @@ def test_dbt_docs_generate(sample_warehouse: Path, sample_data_dir: Path, tmp_pa
     catalog = (target / "catalog.json").read_text()
     for mart in ANALYTICS_MARTS:
         assert mart in catalog
-    assert "exposure.instacart_warehouse.basket_affinity_dashboard" in (
-        (target / "manifest.json").read_text()
-    )
+    manifest = (target / "manifest.json").read_text()
+    for exposure in ("dashboard_affinity", "parquet_exports"):
+        assert f"exposure.instacart_warehouse.{exposure}" in manifest
