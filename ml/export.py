@@ -27,7 +27,7 @@ import duckdb
 from ml.build_lock import BuildLockedError, build_lock
 
 # Schemas analysts and BI tools read; staging, intermediate, raw checks and seeds are internal.
-PUBLIC_SCHEMAS = ("core", "analytics", "features", "ml")
+PUBLIC_SCHEMAS = ("core", "analytics", "features", "experiments", "forecast", "ml")
 BUILD_INFO_TABLE = "meta.build_info"
 
 # Large marts are hive-partitioned (a folder <mart>.parquet/<key>=<value>/...): by a natural

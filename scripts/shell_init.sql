@@ -8,7 +8,7 @@ select
     '  ' || schema_name || ': ' || string_agg(table_name, ', ' order by table_name) as marts
 from duckdb_tables()
 where database_name = current_database()
-    and schema_name in ('core', 'analytics', 'features', 'ml')
+    and schema_name in ('core', 'analytics', 'features', 'experiments', 'forecast', 'ml')
 group by schema_name
 order by schema_name;
 -- The build stamp is read from the table comment: a file built by plain dbt has no meta schema.
