@@ -1,9 +1,9 @@
 """`make bench TARGET=spark SCALE=…`: the SQL layer on local Spark next to DuckDB, same files.
 
-Both engines run `dbt run` over the SQL models only (the `spark` selector's set: no Python
-models, no data tests), each in its own process, from the same raw CSVs. Per engine: the
-process's wall time and peak memory (Spark's includes starting the JVM), and dbt's own node
-times summed by layer (staging, intermediate, core, analytics, features). Writes
+Both engines run `dbt build` of the seeds and SQL models only (the `spark` selector's set:
+no Python models, no data or unit tests), each in its own process, from the same raw CSVs.
+Per engine: the process's wall time and peak memory (Spark's includes starting the JVM),
+and dbt's own node times summed by layer (staging, intermediate, core, analytics, features). Writes
 bench/results/bench-spark-scale<S>.md and .csv.
 """
 
@@ -61,14 +61,17 @@ def run_engine(engine: str, data_dir: Path, work_dir: Path) -> tuple[StageResult
         selection = ["--target", "duckdb", *DUCKDB_SQL_LAYER]
     command = [
         str(Path(sys.executable).parent / "dbt"),
-        "run",
+        "build",
+        "--exclude-resource-type",
+        "test",
+        "unit_test",
         *selection,
         "--target-path",
         str(target_path),
         "--vars",
         json.dumps({"data_dir": str(data_dir)}),
     ]
-    stage = run_stage(f"dbt run, SQL layer on {engine}", command, env=env)
+    stage = run_stage(f"dbt build, seeds + SQL models on {engine}", command, env=env)
     layers = layer_seconds(target_path) if stage.exit_code == 0 else {}
     return stage, layers
 
@@ -104,8 +107,8 @@ def write_comparison(
         f"(python -m ml.bench --scale {label} --target spark)",
         f"- date: {time.strftime('%Y-%m-%d %H:%M')}; commit {git_commit()}",
         f"- machine: {os.cpu_count()} cores; data: {data_dir}",
-        "- each engine: `dbt run` of the same SQL models over the same CSVs in its own process;"
-        " Spark is local[2] in one JVM (profiles/profiles.yml)",
+        "- each engine: `dbt build` of the same seeds and SQL models (no tests) over the same"
+        " CSVs in its own process; Spark is local[2] in one JVM (profiles/profiles.yml)",
         "",
         f"| part (seconds) | {header} |",
         "| --- |" + " ---: |" * len(engines),
@@ -116,7 +119,7 @@ def write_comparison(
     walls = " | ".join(f"{runs[e][0].wall_seconds:.1f}" for e in engines)
     peaks = " | ".join(f"{runs[e][0].peak_rss_mib:,.0f}" for e in engines)
     lines += [
-        f"| whole `dbt run` process (wall, incl. start-up) | {walls} |",
+        f"| whole dbt process (wall, incl. start-up) | {walls} |",
         f"| peak memory of the process (MiB) | {peaks} |",
     ]
     md_path = RESULTS_DIR / f"bench-spark-scale{label}.md"
