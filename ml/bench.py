@@ -181,6 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.05, help="1 = 206,209 users")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--data-dir", type=Path, help="use these files instead of generating")
+    parser.add_argument(
+        "--target",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="spark: time the SQL layer on local Spark next to DuckDB (ml.bench_spark)",
+    )
     args = parser.parse_args(argv)
 
     python = sys.executable
@@ -219,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
             [python, "-m", "ml.validate", str(data_dir), "--cache-dir", str(validation_cache)],
         )
     )
+    if args.target == "spark":
+        from ml.bench_spark import compare_engines
+
+        return compare_engines(args.scale, users, data_dir, work_dir)
     warehouse = work_dir / "instacart.duckdb"
     stages.append(
         run_stage(

@@ -73,8 +73,12 @@ order_stats as (
         sum(later_basket_size) as later_purchases,
         sum(later_reordered_lines) as later_reordered_lines,
         avg(later_reordered_lines) as mean_later_reordered_lines,
+        -- double literals: avg of a decimal literal keeps only 4 more decimals on Spark
         avg(
-            case when later_reordered_lines = 0 then 1.0 when later_reordered_lines > 0 then 0.0 end
+            case
+                when later_reordered_lines = 0 then cast(1 as {{ type_double() }})
+                when later_reordered_lines > 0 then cast(0 as {{ type_double() }})
+            end
         ) as no_reorder_share,
         avg(days_since_prior_order) as mean_days_between_orders,
         stddev_samp(days_since_prior_order) as std_days_between_orders,
