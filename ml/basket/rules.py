@@ -52,7 +52,6 @@ class MinedRules:
     sampled_baskets: int
 
 
-
 def min_order_count(prior_orders: int, min_support: float, min_orders: int) -> int:
     """Baskets an itemset needs; the same formula as the SQL pair mart's threshold."""
     return max(int(min_orders), math.ceil(min_support * prior_orders))

@@ -48,11 +48,17 @@ def behaviour_values(behaviour: pl.DataFrame) -> np.ndarray:
     frame = behaviour.sort("user_id").select(BEHAVIOUR_FEATURES)
     frame = frame.with_columns(
         [
-            (pl.col(c).cast(pl.Float64).log1p() if c in LOG_FEATURES else pl.col(c).cast(pl.Float64))
+            (
+                pl.col(c).cast(pl.Float64).log1p()
+                if c in LOG_FEATURES
+                else pl.col(c).cast(pl.Float64)
+            )
             for c in BEHAVIOUR_FEATURES
         ]
     )
-    frame = frame.with_columns([pl.col(c).fill_null(pl.col(c).median()) for c in BEHAVIOUR_FEATURES])
+    frame = frame.with_columns(
+        [pl.col(c).fill_null(pl.col(c).median()) for c in BEHAVIOUR_FEATURES]
+    )
     return frame.fill_null(0.0).to_numpy()
 
 
@@ -74,8 +80,9 @@ def aisle_components(
 
     Each aisle's share is divided by its standard deviation first (PCA of correlations):
     otherwise the big produce aisles hold nearly all variance and niche aisles that mark a
-    shopper type (baby food, international) vanish. Scores are divided by the first component's standard deviation, so the strongest aisle
-    direction weighs as much as one scaled behaviour feature and weaker ones proportionally less.
+    shopper type (baby food, international) vanish. Scores are divided by the first
+    component's standard deviation, so the strongest aisle direction weighs as much as one
+    scaled behaviour feature and weaker ones proportionally less.
     """
     n_max = int(min(max_components, shares.shape[1], shares.shape[0] - 1))
     pca = PCA(n_components=n_max, random_state=seed, svd_solver="randomized")

@@ -8,7 +8,7 @@ ml_user_clusters refits KMeans at that k on every user with the same matrix.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -34,7 +34,7 @@ PERSONA_TRUTH = Path("truth") / "user_personas.csv"
 class SegmentSettings:
     """Everything a run depends on (dbt vars segments_*)."""
 
-    sweep: SweepSettings = SweepSettings()
+    sweep: SweepSettings = field(default_factory=SweepSettings)
     pca_variance: float = 0.15
     pca_max_components: int = 30
 

@@ -74,8 +74,10 @@ def campaign_actions(clusters: pl.DataFrame, rfm: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.len().alias("users"))
         .sort(["cluster_id", "users", "segment_priority"], descending=[False, True, False])
     )
-    return counts.group_by("cluster_id", maintain_order=True).first().select(
-        "cluster_id", pl.col("segment").alias("dominant_rfm_segment"), "campaign_action"
+    return (
+        counts.group_by("cluster_id", maintain_order=True)
+        .first()
+        .select("cluster_id", pl.col("segment").alias("dominant_rfm_segment"), "campaign_action")
     )
 
 
@@ -102,10 +104,7 @@ def cluster_profiles(
     )
     labels = []
     for row in profiles.iter_rows(named=True):
-        z = {
-            f: _z(row[f"mean_{f}"], overall[f])
-            for f in TRAITS
-        }
+        z = {f: _z(row[f"mean_{f}"], overall[f]) for f in TRAITS}
         labels.append(persona_label(z, row["top_aisle"]))
     labels = _unique(labels)
     return profiles.with_columns(

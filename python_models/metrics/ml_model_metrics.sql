@@ -3,6 +3,8 @@
 -- union is the one table other tools read. Add a new part to metric_models below.
 {% set metric_models = [
     'ml_reorder_metrics',
+    'ml_segment_metrics',
+    'ml_rule_metrics',
 ] %}
 
 with
