@@ -2,7 +2,8 @@
 
 Opens the warehouse read-only and prints, for the latest run in ml.ml_model_metrics, a
 model x metric table of the validation split (plus each model's mean F1 relative to the
-oracle when the oracle exists, i.e. on synthetic data).
+oracle when the oracle exists, i.e. on synthetic data), then the behavioural clusters and
+association rules with their metrics (ml.segments.report).
 
     python -m ml.report [--warehouse build/instacart.duckdb] [--split validation]
 """
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+
+from ml.segments.report import print_section
 
 # Rows and columns in reading order (other metrics stay in the table, see --all).
 MODEL_ORDER = ["reorder_lgbm", "baseline_last_basket", "baseline_half_orders", "oracle"]
@@ -102,6 +105,7 @@ def main(argv: list[str] | None = None) -> None:
         print(table)
         if args.all:
             print(long.select("model", "metric", "value").sort("model", "metric"))
+    print_section(args.warehouse)
 
 
 if __name__ == "__main__":

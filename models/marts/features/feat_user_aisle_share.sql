@@ -22,7 +22,7 @@ aisle_lines as (
 user_lines as (
     select
         user_id,
-        sum(aisle_lines) as lines
+        sum(aisle_lines) as line_count
     from aisle_lines
     group by user_id
 ),
@@ -32,7 +32,7 @@ final as (
         aisle_lines.user_id,
         aisle_lines.aisle_id,
         cast(aisle_lines.aisle_lines as {{ dbt.type_int() }}) as aisle_lines,
-        {{ safe_divide('aisle_lines.aisle_lines', 'user_lines.lines') }} as aisle_share
+        {{ safe_divide('aisle_lines.aisle_lines', 'user_lines.line_count') }} as aisle_share
     from aisle_lines
     inner join user_lines on aisle_lines.user_id = user_lines.user_id
 )

@@ -20,13 +20,14 @@ prior_orders as (
 
 prior_lines as (
     select
-        lines.user_id,
-        lines.product_id,
-        lines.department_id,
+        order_lines.user_id,
+        order_lines.product_id,
+        order_lines.department_id,
         products.product_name
-    from {{ ref('fct_order_lines') }} as lines
-    inner join {{ ref('dim_products') }} as products on lines.product_id = products.product_id
-    where lines.eval_set = 'prior'
+    from {{ ref('fct_order_lines') }} as order_lines
+    inner join {{ ref('dim_products') }} as products
+        on order_lines.product_id = products.product_id
+    where order_lines.eval_set = 'prior'
 ),
 
 order_stats as (
@@ -39,14 +40,20 @@ order_stats as (
         sum(case when order_number > 1 then basket_size end) as later_lines,
         avg(days_since_prior_order) as mean_days_between_orders,
         stddev_samp(days_since_prior_order) as std_days_between_orders,
-        avg(case when days_since_prior_order >= 30 then 1.0 when days_since_prior_order >= 0 then 0.0 end)
-            as capped_gap_share,
+        avg(
+            case
+                when days_since_prior_order >= 30 then 1.0
+                when days_since_prior_order >= 0 then 0.0
+            end
+        ) as capped_gap_share,
         avg(order_hour_of_day) as mean_order_hour,
         stddev_samp(order_hour_of_day) as std_order_hour,
-        avg(case when order_hour_of_day between 5 and 11 then 1.0 else 0.0 end) as morning_order_share,
+        avg(case when order_hour_of_day between 5 and 11 then 1.0 else 0.0 end)
+            as morning_order_share,
         avg(case when order_hour_of_day between 12 and 16 then 1.0 else 0.0 end)
             as afternoon_order_share,
-        avg(case when order_hour_of_day between 17 and 20 then 1.0 else 0.0 end) as evening_order_share,
+        avg(case when order_hour_of_day between 17 and 20 then 1.0 else 0.0 end)
+            as evening_order_share,
         avg(case when order_hour_of_day >= 21 or order_hour_of_day <= 4 then 1.0 else 0.0 end)
             as night_order_share,
         avg(case when order_dow in (0, 1) then 1.0 else 0.0 end) as weekend_order_share
@@ -75,7 +82,7 @@ weekday_stats as (
 line_stats as (
     select
         user_id,
-        count(*) as lines,
+        count(*) as line_count,
         count(distinct product_id) as distinct_products,
         count(distinct department_id) as distinct_departments,
         sum(case when lower(product_name) like '%organic%' then 1 else 0 end) as organic_lines
@@ -92,24 +99,30 @@ department_counts as (
     group by user_id, department_id
 ),
 
+department_shares as (
+    select
+        department_counts.user_id,
+        {{ safe_divide('department_counts.department_lines', 'line_stats.line_count') }}
+            as department_share
+    from department_counts
+    inner join line_stats on department_counts.user_id = line_stats.user_id
+),
+
 department_entropy as (
     -- Shannon entropy (nats) of the user's department shares: breadth weighted by volume
     select
-        department_counts.user_id,
-        -sum(
-            (department_counts.department_lines / cast(line_stats.lines as {{ type_double() }}))
-            * ln(department_counts.department_lines / cast(line_stats.lines as {{ type_double() }}))
-        ) as department_entropy
-    from department_counts
-    inner join line_stats on department_counts.user_id = line_stats.user_id
-    group by department_counts.user_id
+        user_id,
+        -sum(department_share * ln(department_share)) as department_entropy
+    from department_shares
+    group by user_id
 ),
 
 final as (
     select
         order_stats.user_id,
         cast(order_stats.orders as {{ dbt.type_int() }}) as prior_orders,
-        cast(order_stats.mean_days_between_orders as {{ type_double() }}) as mean_days_between_orders,
+        cast(order_stats.mean_days_between_orders as {{ type_double() }})
+            as mean_days_between_orders,
         cast(order_stats.std_days_between_orders as {{ type_double() }}) as std_days_between_orders,
         cast(order_stats.capped_gap_share as {{ type_double() }}) as capped_gap_share,
         cast(order_stats.mean_basket_size as {{ type_double() }}) as mean_basket_size,
@@ -125,8 +138,8 @@ final as (
         cast(order_stats.weekend_order_share as {{ type_double() }}) as weekend_order_share,
         {{ safe_divide('weekday_stats.top_weekday_orders', 'order_stats.orders') }}
             as top_weekday_share,
-        {{ safe_divide('line_stats.organic_lines', 'line_stats.lines') }} as organic_share,
-        {{ safe_divide('line_stats.distinct_products', 'line_stats.lines') }}
+        {{ safe_divide('line_stats.organic_lines', 'line_stats.line_count') }} as organic_share,
+        {{ safe_divide('line_stats.distinct_products', 'line_stats.line_count') }}
             as distinct_product_share,
         cast(line_stats.distinct_departments as {{ dbt.type_int() }}) as distinct_departments,
         cast(department_entropy.department_entropy as {{ type_double() }}) as department_entropy
