@@ -10,6 +10,10 @@ from tests.conftest import query
 
 pytestmark = pytest.mark.slow
 
+# Measured 0.33 on the 3,000-user test set (seed 7): most planted pairs are rarer than the
+# frequent-itemset threshold, so recall is bounded by support, not by the ranking.
+PLANTED_RECALL_FLOOR = 0.2
+
 SEGMENT_METRIC = """
 select value from ml.ml_model_metrics
 where model = ? and metric = ? and split = 'train'
