@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import query
+from conftest import query
 
 pytestmark = pytest.mark.slow
 
