@@ -5,7 +5,8 @@ model x metric table of the validation split (plus each model's mean F1 relative
 oracle when the oracle exists, i.e. on synthetic data), then one section per other model:
 the demand forecast's backtest (WAPE, bias, Brier; ml.forecast.report), the campaign
 experiments (ml.experiments.report) and the recommender (product2vec metrics and the
-next-basket Recall/NDCG/hit rate@10 of the hybrid and its baselines).
+next-basket Recall/NDCG/hit rate@10 of the hybrid and its baselines), and the behavioural
+clusters and association rules with their metrics (ml.segments.report).
 
     python -m ml.report [--warehouse build/instacart.duckdb] [--split validation]
 """
@@ -20,6 +21,7 @@ import polars as pl
 
 from ml.experiments.report import print_experiments_section
 from ml.forecast.report import forecast_table, is_forecast
+from ml.segments.report import print_section
 
 # Rows and columns in reading order (other metrics stay in the table, see --all).
 MODEL_ORDER = ["reorder_lgbm", "baseline_last_basket", "baseline_half_orders", "oracle"]
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> None:
             print(long.select("model", "metric", "value").sort("model", "metric"))
     print_experiments_section(args.warehouse)
     print_recommender_section(args.warehouse, markdown=False)
+    print_section(args.warehouse)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@
     'ml_experiment_metrics',
     'ml_embedding_metrics',
     'ml_recommender_metrics',
+    'ml_segment_metrics',
+    'ml_rule_metrics',
 ] %}
 
 with
