@@ -1,6 +1,6 @@
 """dbt Python model: every user's top-N (reorder probabilities + cross-sell); ml.recommend."""
 
-from ml.recommend.inputs import pairs_as_rules, segments_as_clusters
+from ml.recommend.inputs import association_rules, user_clusters
 from ml.recommend.pipeline import recommendations_table
 
 
@@ -9,8 +9,8 @@ def model(dbt, session):
     return recommendations_table(
         user_products=dbt.ref("feat_user_product"),
         predictions=dbt.ref("ml_reorder_predictions"),
-        rules=pairs_as_rules(dbt.ref("mart_product_pairs")),
+        rules=association_rules(dbt.ref("ml_association_rules")),
         similar=dbt.ref("ml_similar_products"),
-        clusters=segments_as_clusters(dbt.ref("mart_user_rfm")),
+        clusters=user_clusters(dbt.ref("ml_user_clusters")),
         params=dbt.config.get("params"),
     )
