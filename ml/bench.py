@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ml.bench_areas import RssSampler, area_markdown, area_summary, node_runs
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 FULL_SCALE_USERS = 206_209
@@ -34,16 +36,30 @@ class StageResult:
     exit_code: int
 
 
-def run_stage(stage: str, command: list[str], env: dict[str, str] | None = None) -> StageResult:
-    """Run one stage as a child process; wall time and peak RSS of it and its descendants."""
+def run_stage(
+    stage: str,
+    command: list[str],
+    env: dict[str, str] | None = None,
+    sampler: RssSampler | None = None,
+) -> StageResult:
+    """Run one stage as a child process; wall time and peak RSS of it and its descendants.
+
+    The peak is the larger of the kernel's ru_maxrss (the largest single process reaped)
+    and the process tree's summed RSS sampled twice a second (which also sees a JVM or
+    worker processes running side by side).
+    """
     print(f"[bench] {stage}: {' '.join(command)}", file=sys.stderr, flush=True)
+    sampler = sampler or RssSampler()
     started = time.monotonic()
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+    sampler.start(process.pid)
     _, status, usage = os.wait4(process.pid, 0)
+    samples = sampler.stop()
     wall = time.monotonic() - started
     process.returncode = os.waitstatus_to_exitcode(status)
     # Linux reports ru_maxrss in KiB, covering the child and every descendant it reaped.
-    result = StageResult(stage, wall, usage.ru_maxrss / 1024, process.returncode)
+    peak = max([usage.ru_maxrss / 1024, *(rss for _, rss in samples)])
+    result = StageResult(stage, wall, peak, process.returncode)
     print(
         f"[bench] {stage}: {wall:.1f} s, peak {result.peak_rss_mib:,.0f} MiB, "
         f"exit {result.exit_code}",
@@ -110,6 +126,7 @@ def write_results(
     nodes: list[tuple[str, str, float]],
     metrics_markdown: str,
     recommender_markdown: str = "",
+    area_lines: list[str] | None = None,
 ) -> Path:
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     label = f"{scale:g}"
@@ -146,6 +163,8 @@ def write_results(
         f"| {s.stage} | {s.wall_seconds:.1f} | {s.peak_rss_mib:,.0f} | {s.exit_code} |"
         for s in stages
     ]
+    if area_lines:
+        lines += ["", *area_lines]
     if nodes:
         lines += [
             "",
@@ -230,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return compare_engines(args.scale, users, data_dir, work_dir)
     warehouse = work_dir / "instacart.duckdb"
+    build_sampler = RssSampler()
     stages.append(
         run_stage(
             "dbt build (all models and tests)",
@@ -245,9 +265,29 @@ def main(argv: list[str] | None = None) -> int:
                 "--validation-cache",
                 str(validation_cache),
             ],
+            sampler=build_sampler,
         )
     )
-    nodes = dbt_node_timings(PROJECT_ROOT / "target" / "run_results.json")
+    run_results = PROJECT_ROOT / "target" / "run_results.json"
+    nodes = dbt_node_timings(run_results)
+    areas = area_summary(
+        node_runs(run_results, PROJECT_ROOT / "target" / "manifest.json"), build_sampler.samples
+    )
+    # `make build` exports inside the build; here it is its own stage so its cost shows.
+    stages.append(
+        run_stage(
+            "export public marts to Parquet (python -m ml.export)",
+            [
+                python,
+                "-m",
+                "ml.export",
+                "--warehouse",
+                str(warehouse),
+                "--out",
+                str(work_dir / "exports"),
+            ],
+        )
+    )
     # Dashboard time to interactive per page, when chromium is installed (`make chromium`).
     page_timing = work_dir / "dashboard-timing.md"
     page_timing.unlink(missing_ok=True)
@@ -274,6 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         nodes,
         reorder_metrics_markdown(warehouse),
         recommender_metrics_markdown(warehouse),
+        area_markdown(areas),
     )
     if page_timing.exists():
         report.write_text(report.read_text() + "\nDashboard pages:\n\n" + page_timing.read_text())
