@@ -418,7 +418,7 @@ order by expected_units desc, level_name
 limit 20
 """
 ORDER_LOAD = """
-select order_dow, order_hour_of_day, order_count, share
+select order_dow, order_hour_of_day, order_count, order_share as share, seasonal_index
 from {mart_order_load_profile}
 order by order_dow, order_hour_of_day
 """

@@ -170,9 +170,9 @@ def main(argv: list[str] | None = None) -> None:
             print(forecast)
         if args.all:
             print(long.select("model", "metric", "value").sort("model", "metric"))
-    print_experiments_section(args.warehouse)
-    print_recommender_section(args.warehouse, markdown=False)
-    print_section(args.warehouse)
+        print_experiments_section(args.warehouse)
+        print_recommender_section(args.warehouse, markdown=False)
+        print_section(args.warehouse)
 
 
 if __name__ == "__main__":

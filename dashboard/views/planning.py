@@ -93,6 +93,9 @@ def forecast(spec: PageSpec) -> None:
                 "order_hour_of_day",
                 alt.Tooltip("order_count:Q", format=","),
                 alt.Tooltip("share:Q", format=".2%"),
+                alt.Tooltip(
+                    "seasonal_index:Q", title="Seasonal index (1 = average hour)", format=".2f"
+                ),
             ],
         )
     )

@@ -10,13 +10,26 @@ Public API:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from ml.validate.cache import fingerprint, read_stamp, write_stamp
-from ml.validate.core import validate_data_dir
 from ml.validate.report import Failure, RawDataError, ValidationReport
 from ml.validate.schema import RAW_FILES
+
+
+def __getattr__(name: str) -> Any:
+    # great-expectations (ml.validate.core) is imported on first use, not with the package:
+    # `python -m ml.validate` imports this package before __main__ has a __spec__, and GX's
+    # optional-pyspark probe then imports pyspark.sql.connect, which takes such a bare
+    # __main__ for a doctest run and calls sys.exit(0): the CLI would exit 0 unvalidated.
+    if name == "validate_data_dir":
+        from ml.validate.core import validate_data_dir
+
+        return validate_data_dir
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "RAW_FILES",
@@ -39,6 +52,8 @@ def ensure_valid(
         counts = read_stamp(Path(cache_dir), print_)
         if counts is not None:
             return ValidationReport(data_dir, row_counts=counts, from_cache=True)
+    from ml.validate.core import validate_data_dir  # see __getattr__: GX on first use only
+
     report = validate_data_dir(data_dir, progress=progress)
     if not report.success:
         raise RawDataError(report)

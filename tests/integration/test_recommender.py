@@ -119,7 +119,7 @@ def test_synthetic_hybrid_beats_personal_frequency_and_adds_new_items(
     )
     # cross-sell only fills places the reorder model leaves to near-zero probabilities, so
     # it must not cost recall; a history-only list never finds a new item
-    assert hybrid >= got[("reorder_only", "recall_at_10")]
+    assert hybrid >= got[("reorder_only", "recall_at_10")] - 1e-12  # equal up to summation order
     assert got[("baseline_personal_frequency", "recall_at_10_new")] == 0
     assert got[("hybrid_recommender", "users")] >= 100
     (sources,) = query(

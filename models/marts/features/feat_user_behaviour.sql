@@ -42,21 +42,21 @@ order_stats as (
         stddev_samp(days_since_prior_order) as std_days_between_orders,
         avg(
             case
-                when days_since_prior_order >= 30 then 1.0
-                when days_since_prior_order >= 0 then 0.0
+                when days_since_prior_order >= 30 then cast(1 as {{ type_double() }})
+                when days_since_prior_order >= 0 then cast(0 as {{ type_double() }})
             end
         ) as capped_gap_share,
         avg(order_hour_of_day) as mean_order_hour,
         stddev_samp(order_hour_of_day) as std_order_hour,
-        avg(case when order_hour_of_day between 5 and 11 then 1.0 else 0.0 end)
+        {{ share_where("order_hour_of_day between 5 and 11") }}
             as morning_order_share,
-        avg(case when order_hour_of_day between 12 and 16 then 1.0 else 0.0 end)
+        {{ share_where("order_hour_of_day between 12 and 16") }}
             as afternoon_order_share,
-        avg(case when order_hour_of_day between 17 and 20 then 1.0 else 0.0 end)
+        {{ share_where("order_hour_of_day between 17 and 20") }}
             as evening_order_share,
-        avg(case when order_hour_of_day >= 21 or order_hour_of_day <= 4 then 1.0 else 0.0 end)
+        {{ share_where("order_hour_of_day >= 21 or order_hour_of_day <= 4") }}
             as night_order_share,
-        avg(case when order_dow in (0, 1) then 1.0 else 0.0 end) as weekend_order_share
+        {{ share_where("order_dow in (0, 1)") }} as weekend_order_share
     from prior_orders
     group by user_id
 ),
