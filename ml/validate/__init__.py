@@ -9,6 +9,7 @@ Public API:
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,12 @@ import pyarrow as pa
 from ml.validate.cache import fingerprint, read_stamp, write_stamp
 from ml.validate.report import Failure, RawDataError, ValidationReport
 from ml.validate.schema import RAW_FILES
+
+# GX probes the optional pyspark (installed for the Spark target) when imported, and pyspark
+# warns that pandas 3 is not fully supported: irrelevant here, GX runs on pandas frames only.
+warnings.filterwarnings(
+    "ignore", message="PySpark does not yet fully support", category=FutureWarning
+)
 
 
 def __getattr__(name: str) -> Any:
