@@ -166,3 +166,32 @@ def area_markdown(summary: list[tuple[str, int, float, float]]) -> list[str]:
         for area, nodes, seconds, peak in summary
     ]
     return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m ml.bench_areas -- CMD ...`: run CMD, print its wall time and peak tree RSS."""
+    import subprocess
+    import sys
+
+    command = list(sys.argv[1:] if argv is None else argv)
+    if command[:1] == ["--"]:
+        command = command[1:]
+    if not command:
+        print("usage: python -m ml.bench_areas -- CMD [ARGS...]", file=sys.stderr)
+        return 2
+    sampler = RssSampler()
+    started = time.monotonic()
+    process = subprocess.Popen(command)
+    sampler.start(process.pid)
+    exit_code = process.wait()
+    peak = max((rss for _, rss in sampler.stop()), default=0.0)
+    print(
+        f"[peak] exit {exit_code}, {time.monotonic() - started:.1f} s, "
+        f"peak process-tree RSS {peak:,.0f} MiB",
+        file=sys.stderr,
+    )
+    return exit_code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

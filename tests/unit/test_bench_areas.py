@@ -60,3 +60,10 @@ def test_node_runs_reads_windows_and_paths(tmp_path: Path) -> None:
 def test_tree_rss_of_this_process_is_positive_and_gone_pids_count_zero() -> None:
     assert tree_rss_mib(os.getpid()) > 1.0
     assert tree_rss_mib(2**22 + 12345) == 0.0
+
+
+def test_cli_reports_the_commands_exit_code() -> None:
+    from ml.bench_areas import main
+
+    assert main(["--", "python3", "-c", "import sys; sys.exit(3)"]) == 3
+    assert main([]) == 2
