@@ -90,7 +90,8 @@ def reorder_metrics_markdown(warehouse: Path) -> str:
 
 def recommender_metrics_markdown(warehouse: Path) -> str:
     """Embedding and next-basket ranking metrics as markdown, or "" when the build has none."""
-    from ml.report import markdown_table, recommender_tables
+    from ml.recommend.report import recommender_tables
+    from ml.report import markdown_table
 
     if not warehouse.exists():
         return ""

@@ -21,6 +21,7 @@ import polars as pl
 
 from ml.experiments.report import print_experiments_section
 from ml.forecast.report import forecast_table, is_forecast
+from ml.recommend.report import print_recommender_section
 from ml.segments.report import print_section
 
 # Rows and columns in reading order (other metrics stay in the table, see --all).
@@ -44,7 +45,11 @@ where m.split = ?
 
 
 def metrics_table(metrics: pl.DataFrame) -> pl.DataFrame:
-    """Long (model, metric, value) -> wide model x metric, with mean_f1 / oracle mean_f1."""
+    """Long (model, metric, value) -> wide model x metric, with mean_f1 / oracle mean_f1.
+
+    Reorder rows only: the forecast backtest shares the run id and has its own table.
+    """
+    metrics = metrics.filter(~is_forecast(pl.col("model")))
     wide = metrics.pivot(on="metric", index="model", values="value", aggregate_function="first")
     oracle = metrics.filter((pl.col("model") == "oracle") & (pl.col("metric") == "mean_f1"))
     if oracle.height:
@@ -85,56 +90,6 @@ def markdown_table(table: pl.DataFrame) -> str:
 
 
 # Recommender section (issue 5): embedding quality and next-basket ranking metrics.
-RECOMMENDER_MODELS = [
-    "hybrid_recommender",
-    "reorder_only",
-    "baseline_personal_frequency",
-    "baseline_global_popular",
-]
-RECOMMENDER_METRICS = [
-    f"{name}_at_10{kind}"
-    for kind in ("", "_repeat", "_new")
-    for name in ("recall", "ndcg", "hit_rate")
-]
-RECOMMENDER_ROWS = """
-select model, metric, value
-from ml.ml_model_metrics
-where model in (select unnest(?::varchar[]))
-"""
-
-
-def recommender_tables(warehouse: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(embedding metric/value, recommender model x metric) from ml_model_metrics."""
-    with duckdb.connect(str(warehouse), read_only=True) as connection:
-        rows = connection.execute(RECOMMENDER_ROWS, [["product2vec", *RECOMMENDER_MODELS]])
-        frame = pl.from_arrow(rows.to_arrow_table())
-    assert isinstance(frame, pl.DataFrame)
-    embedding = frame.filter(pl.col("model") == "product2vec").select("metric", "value")
-    ranking = frame.filter(pl.col("metric").is_in(RECOMMENDER_METRICS))
-    if not ranking.height:
-        return embedding.sort("metric"), ranking
-    wide = ranking.pivot(on="metric", index="model", values="value", aggregate_function="first")
-    rank = {name: i for i, name in enumerate(RECOMMENDER_MODELS)}
-    wide = (
-        wide.select("model", *[m for m in RECOMMENDER_METRICS if m in wide.columns])
-        .with_columns(_rank=pl.col("model").replace_strict(rank, default=len(rank)))
-        .sort("_rank")
-        .drop("_rank")
-    )
-    return embedding.sort("metric"), wide
-
-
-def print_recommender_section(warehouse: Path, markdown: bool) -> None:
-    """Embedding quality and Recall/NDCG/hit rate@10 (validation users' final baskets)."""
-    embedding, ranking = recommender_tables(warehouse)
-    if embedding.height:
-        print("\nproduct2vec embeddings (split train):")
-        print(markdown_table(embedding) if markdown else embedding)
-    if ranking.height:
-        print("\nnext-basket recommendations @10 (validation users' final baskets):")
-        print(markdown_table(ranking) if markdown else ranking)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m ml.report", description=__doc__)
     parser.add_argument("--warehouse", type=Path, default=Path("build/instacart.duckdb"))
@@ -147,7 +102,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(f"no reorder metrics in {args.warehouse}; build ml_model_metrics first")
     print(f"run {long['run_id'][0]} - split {args.split}")
     forecast = forecast_table(long.drop("run_id"))
-    table = metrics_table(long.filter(~is_forecast(pl.col("model"))).drop("run_id"))
+    table = metrics_table(long.drop("run_id"))
     if args.markdown:
         print(markdown_table(table))
         if forecast.height:

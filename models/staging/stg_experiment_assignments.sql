@@ -2,11 +2,13 @@
 with
 
 source as (
+    -- qualified: the macro renders the source relation or an empty subquery, and the alias
+    -- must be used in both for the lint to pass whether or not the file exists
     select
-        user_id,
-        experiment,
-        variant,
-        assigned_at_order
+        assignments.user_id,
+        assignments.experiment,
+        assignments.variant,
+        assignments.assigned_at_order
     from {{ experiment_assignments_source() }} as assignments
 ),
 

@@ -22,9 +22,7 @@ steps as (
         count(*) as users_reaching,
         avg(days_since_prior_order) as mean_days_since_prior_order,
         avg(days_since_first_order) as mean_days_since_first_order,
-        -- a double, not the literal 1.0: avg of a decimal keeps only 4 more decimals on Spark
-        avg(cast(case when has_capped_gap_before then 1 else 0 end as {{ type_double() }}))
-            as capped_timeline_share
+        {{ share_where("has_capped_gap_before") }} as capped_timeline_share
     from orders
     group by order_number
 ),

@@ -32,9 +32,7 @@ segment_profiles as (
         segment,
         count(*) as user_count,
         avg(recency_days) as mean_recency_days,
-        -- a double, not the literal 1.0: avg of a decimal keeps only 4 more decimals on Spark
-        avg(cast(case when is_recency_capped then 1 else 0 end as {{ type_double() }}))
-            as recency_capped_share,
+        {{ share_where("is_recency_capped") }} as recency_capped_share,
         avg(frequency_orders) as mean_frequency_orders,
         avg(monetary_mean_basket_size) as mean_basket_size,
         avg(monetary_total_lines) as mean_total_lines,
