@@ -11,28 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pyarrow as pa
 
-Source = duckdb.DuckDBPyRelation | pa.Table | pl.DataFrame
-
-
-def as_relation(source: Source) -> duckdb.DuckDBPyRelation:
-    """A DuckDB relation over a relation (as is) or an in-memory frame (own connection)."""
-    if isinstance(source, duckdb.DuckDBPyRelation):
-        return source
-    table = source if isinstance(source, pa.Table) else source.to_arrow()
-    connection = duckdb.connect()
-    connection.register("source_frame", table)
-    return connection.table("source_frame")
-
-
-def query(source: Source, sql: str) -> pl.DataFrame:
-    """Run `sql` over the source, visible in it as the table `source`; result as polars."""
-    result = pl.from_arrow(as_relation(source).query("source", sql).to_arrow_table())
-    assert isinstance(result, pl.DataFrame)
-    return result
+from ml.relations import Source, as_relation
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,6 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from ml.embeddings.corpus import Source, query
 from ml.embeddings.evaluate import (
     complement_recall,
     load_planted_pairs,
@@ -17,6 +16,7 @@ from ml.embeddings.evaluate import (
 )
 from ml.embeddings.neighbours import top_k_neighbours
 from ml.embeddings.word2vec import train_product2vec
+from ml.relations import Source, query
 from ml.reorder.pipeline import METRIC_SCHEMA, as_mapping, to_polars
 
 MODEL_NAME = "product2vec"

@@ -27,7 +27,8 @@ from typing import Any
 import numpy as np
 from gensim.models import Word2Vec
 
-from ml.embeddings.corpus import CorpusStats, Source, write_basket_corpus
+from ml.embeddings.corpus import CorpusStats, write_basket_corpus
+from ml.relations import Source
 
 DEFAULT_PARAMS: dict[str, Any] = {
     "vector_size": 48,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ml.embeddings.corpus import Source, query
+from ml.relations import Source, query
 
 HISTORY_SQL = """
     select

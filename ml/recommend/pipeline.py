@@ -9,7 +9,6 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from ml.embeddings.corpus import Source
 from ml.recommend import baselines
 from ml.recommend.blend import blend
 from ml.recommend.candidates import (
@@ -23,6 +22,7 @@ from ml.recommend.candidates import (
 from ml.recommend.evaluate import ranking_metrics
 from ml.recommend.inputs import final_baskets, reorder_probabilities, user_history
 from ml.recommend.suggestions import basket_suggestions
+from ml.relations import Source
 from ml.reorder.pipeline import METRIC_SCHEMA, as_mapping, to_polars
 
 DEFAULT_PARAMS: dict[str, Any] = {
@@ -40,7 +40,7 @@ DEFAULT_PARAMS: dict[str, Any] = {
     "embedding_weight": 0.02,  # also puts cosine on the probability scale
     "segment_weight": 0.05,
     "suggestions_top_n": 5,  # "if you add X" suggestions per product
-    "chunk_users": 50_000,  # users blended at once (bounds memory at scale 1)
+    "chunk_users": 25_000,  # users blended at once (bounds memory at scale 1)
 }
 RECOMMENDATION_SCHEMA = pa.schema(
     [

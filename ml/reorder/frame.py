@@ -6,12 +6,14 @@ SQL mart reaches the model without a code change here.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 
-import duckdb
 import numpy as np
 import polars as pl
 import pyarrow as pa
+
+from ml.relations import Source, as_relation
 
 KEY_COLUMNS: tuple[str, ...] = ("user_id", "product_id", "order_id", "target_offset", "eval_set")
 LABEL = "reordered_in_final"
@@ -20,7 +22,10 @@ NON_FEATURES = frozenset((*KEY_COLUMNS, LABEL))
 # Rows per streamed batch: ~60 float32 features x 250k rows = 60 MB per batch.
 BATCH_ROWS = 250_000
 
-FeatureSource = duckdb.DuckDBPyRelation | pa.Table | pl.DataFrame
+# Rows per sorted range when rows must be read in key order (see iter_user_ordered_batches).
+ROWS_PER_SORT = 2_000_000
+
+FeatureSource = Source
 
 
 def feature_columns(columns: Iterable[str]) -> list[str]:
@@ -48,11 +53,7 @@ def iter_batches(
     `order_by` fixes the row order; without it the order is whatever DuckDB's parallel scan
     yields (the profile sets preserve_insertion_order = false).
     """
-    if not isinstance(source, duckdb.DuckDBPyRelation):
-        table = source if isinstance(source, pa.Table) else source.to_arrow()
-        connection = duckdb.connect()
-        connection.register("source_frame", table)
-        source = connection.table("source_frame")
+    source = as_relation(source)
     relation = source.filter(where) if where else source
     if columns is not None:
         relation = relation.project(", ".join(f'"{name}"' for name in columns))
@@ -62,6 +63,42 @@ def iter_batches(
     for batch in reader:
         if batch.num_rows:
             yield pl.from_arrow(pa.Table.from_batches([batch]))  # type: ignore[misc]
+
+
+def user_ranges(
+    source: FeatureSource, where: str | None, rows_per_range: int
+) -> list[tuple[int, int]]:
+    """Contiguous [low, high] user_id ranges of about `rows_per_range` rows each (ids spread
+    evenly between the smallest and largest; [] when no row matches)."""
+    relation = as_relation(source)
+    relation = relation.filter(where) if where else relation
+    low, high, rows = relation.aggregate("min(user_id), max(user_id), count(*)").fetchone()
+    if not rows:
+        return []
+    parts = max(1, -(-int(rows) // rows_per_range))
+    edges = np.linspace(int(low), int(high) + 1, parts + 1).astype(np.int64)
+    return [(int(a), int(b) - 1) for a, b in itertools.pairwise(edges) if b > a]
+
+
+def iter_user_ordered_batches(
+    source: FeatureSource,
+    where: str | None,
+    then_by: str,
+    rows_per_sort: int = ROWS_PER_SORT,
+) -> Iterator[pl.DataFrame]:
+    """Batches in (user_id, then_by) order, sorted one user-id range at a time.
+
+    One ORDER BY over the whole training table (18M rows x 70 columns at scale 1) made DuckDB
+    hold its whole memory_limit for the sort; ranges of `rows_per_sort` rows keep each sort
+    small, and the concatenated ranges are the same global order.
+    """
+    for low, high in user_ranges(source, where, rows_per_sort):
+        in_range = f"user_id between {low} and {high}"
+        yield from iter_batches(
+            source,
+            f"({where}) and {in_range}" if where else in_range,
+            order_by=f"user_id, {then_by}",
+        )
 
 
 def to_matrix(frame: pl.DataFrame, features: list[str]) -> np.ndarray:

@@ -107,8 +107,7 @@ BASKET_SPLITS = ("validation", "test")
 def predictions_table(model: Frame, features: FeatureSource) -> pa.Table:
     """ml_reorder_predictions: every offset-0 candidate of train, validation and test users."""
     stored = load_model(to_polars(model))
-    scored = score_final_orders(stored, features, PREDICTION_SPLITS)
-    return scored.to_arrow().cast(PREDICTION_SCHEMA)
+    return score_final_orders(stored, features, PREDICTION_SPLITS)
 
 
 def baskets_table(predictions: Frame) -> pa.Table:

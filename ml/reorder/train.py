@@ -28,6 +28,7 @@ from ml.reorder.frame import (
     FeatureSource,
     feature_columns,
     iter_batches,
+    iter_user_ordered_batches,
     source_columns,
     to_matrix,
 )
@@ -172,7 +173,7 @@ def train_reorder_model(
     where = f"{LABEL} is not null" + ("" if augment else " and target_offset = 0")
     # LightGBM's bin boundaries and bagging depend on row order, so rows are read in key order:
     # the same data then gives the same model however DuckDB happens to scan the table.
-    for batch in iter_batches(source, where, order_by="user_id, target_offset, product_id"):
+    for batch in iter_user_ordered_batches(source, where, then_by="target_offset, product_id"):
         split = row_split(batch, validation_ids)
         augment_kept = user_unit_hash(batch["user_id"].to_numpy(), AUGMENT_SAMPLE_SEED)
         in_training = (split == "train") | (
@@ -213,6 +214,11 @@ def train_reorder_model(
         params=dataset_params,
         free_raw_data=True,
     )
+    # Bin both sets now and drop the float matrices (5 GB at scale 1) before boosting starts.
+    train_set.construct()
+    valid_set.construct()
+    train_rows.matrices.clear()
+    valid_rows.matrices.clear()
     booster = lgb.train(
         params,
         train_set,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -200,3 +201,70 @@ def test_pairs_become_rules_both_ways_and_suggestions_merge_sources() -> None:
         (2, 2, "rules"),
     ]
     assert one["score"].to_list() == pytest.approx([0.45, 0.3])
+
+
+def _rule_candidates_by_brute_force(
+    staples: pl.DataFrame, rules: pl.DataFrame, per_staple: int, weight: float
+) -> dict[tuple[int, int], float]:
+    """Every rule against every user's staples, in plain Python: {(user, product): score}."""
+    by_user: dict[int, dict[int, float]] = {}
+    for row in staples.iter_rows(named=True):
+        by_user.setdefault(row["user_id"], {})[row["product_id"]] = row["score"]
+    found: dict[tuple[int, int, int], float] = {}
+    for user, scores in by_user.items():
+        for rule in rules.iter_rows(named=True):
+            if all(a in scores for a in rule["antecedents"]):
+                p = min(scores[a] for a in rule["antecedents"])
+                staple = min(rule["antecedents"])
+                for product in rule["consequents"]:
+                    key = (user, staple, product)
+                    found[key] = max(found.get(key, 0.0), p * rule["confidence"] * weight)
+    kept: dict[tuple[int, int], float] = {}
+    for user, staple in {(u, s) for u, s, _ in found}:
+        ranked = sorted(
+            (
+                (score, product)
+                for (u, s, product), score in found.items()
+                if (u, s) == (user, staple)
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+        for score, product in ranked[:per_staple]:
+            kept[(user, product)] = max(kept.get((user, product), 0.0), score)
+    return kept
+
+
+def test_rule_candidates_equal_every_rule_checked_by_brute_force() -> None:
+    rng = np.random.default_rng(3)
+    products = list(range(1, 16))
+    rules = pl.DataFrame(
+        {
+            "rule_id": list(range(1, 61)),
+            "antecedents": [
+                sorted(rng.choice(products, size=1 + (i % 3 == 0), replace=False).tolist())
+                for i in range(60)
+            ],
+            "consequents": [
+                rng.choice(products, size=1 + (i % 5 == 0), replace=False).tolist()
+                for i in range(60)
+            ],
+            "confidence": rng.random(60).round(3).tolist(),
+        }
+    )
+    staples = pl.DataFrame(
+        {
+            "user_id": np.repeat(np.arange(1, 21), 4),
+            "product_id": np.concatenate(
+                [rng.choice(products, size=4, replace=False) for _ in range(20)]
+            ),
+            "score": rng.random(80).round(3),
+        }
+    )
+    got = rule_candidates(staples, rules, per_staple=3, weight=0.5)
+    expected = _rule_candidates_by_brute_force(staples, rules, per_staple=3, weight=0.5)
+    # per (user, product) the best score over the staples that kept it
+    got_best = got.group_by("user_id", "product_id").agg(pl.col("score").max())
+    assert {
+        (r["user_id"], r["product_id"]): pytest.approx(r["score"]) for r in got_best.to_dicts()
+    } == expected
+    assert got.height > 20

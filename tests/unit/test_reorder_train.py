@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -9,7 +10,13 @@ import polars as pl
 import pytest
 
 from ml.reorder import pipeline
-from ml.reorder.frame import feature_columns, iter_batches, to_matrix
+from ml.reorder.frame import (
+    feature_columns,
+    iter_batches,
+    iter_user_ordered_batches,
+    to_matrix,
+    user_ranges,
+)
 from ml.reorder.store import load_model
 from ml.reorder.submission import submission_frame
 from ml.reorder.train import train_reorder_model
@@ -64,6 +71,24 @@ def test_feature_columns_and_matrix() -> None:
     batches = list(iter_batches(frame, "target_offset = 0", batch_rows=10))
     assert sum(b.height for b in batches) == frame.filter(pl.col("target_offset") == 0).height
     assert max(b.height for b in batches) <= 10
+
+
+def test_user_ordered_batches_equal_one_global_sort() -> None:
+    frame = feature_frame(users=50).sample(fraction=1.0, shuffle=True, seed=1)
+    where = "reordered_in_final is not null"
+    ranges = user_ranges(frame, where, rows_per_range=100)
+    # contiguous, non-overlapping, covering every matching user
+    assert len(ranges) > 5
+    assert all(high + 1 == low for (_, high), (low, _) in itertools.pairwise(ranges))
+    labelled = frame.filter(pl.col("reordered_in_final").is_not_null())
+    assert ranges[0][0] == labelled["user_id"].min()
+    assert ranges[-1][1] == labelled["user_id"].max()
+    ordered = pl.concat(
+        list(iter_user_ordered_batches(frame, where, "target_offset, product_id", 100))
+    )
+    expected = labelled.sort("user_id", "target_offset", "product_id")
+    assert ordered.equals(expected)
+    assert user_ranges(frame, "user_id < 0", 100) == []
 
 
 def test_training_learns_and_never_sees_validation_users() -> None:
