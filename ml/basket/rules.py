@@ -114,6 +114,20 @@ def fpgrowth_itemsets(
     return [items for items in itemsets if len(items) >= 2]
 
 
+def intersect_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Common values of two sorted arrays of unique values.
+
+    Binary search of the shorter in the longer: np.intersect1d concatenates and re-sorts both,
+    which at scale 1 took 30 of the 42 s spent recounting 3-item sets.
+    """
+    if a.size > b.size:
+        a, b = b, a
+    if not a.size:
+        return a
+    pos = np.minimum(np.searchsorted(b, a), b.size - 1)
+    return a[b[pos] == a]
+
+
 def exact_counts(
     matrix: sparse.csr_matrix, product_ids: np.ndarray, itemsets: list[list[int]]
 ) -> np.ndarray:
@@ -130,7 +144,7 @@ def exact_counts(
         rows = columns.indices[columns.indptr[codes[0]] : columns.indptr[codes[0] + 1]]
         for code in codes[1:]:
             other = columns.indices[columns.indptr[code] : columns.indptr[code + 1]]
-            rows = np.intersect1d(rows, other, assume_unique=True)
+            rows = intersect_sorted(rows, other)
         counts[i] = rows.size
     return counts
 

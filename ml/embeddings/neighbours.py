@@ -40,21 +40,25 @@ def top_k_neighbours(product_ids: np.ndarray, vectors: np.ndarray, k: int) -> pl
         block = unit[start : start + BLOCK_ROWS] @ unit.T
         rows = np.arange(block.shape[0])
         block[rows, start + rows] = -np.inf  # a product is not its own neighbour
-        # k+1 candidates by argpartition, then an exact stable ordering of those
-        candidates = np.argpartition(-block, k, axis=1)[:, : k + 1]
-        scores = np.take_along_axis(block, candidates, axis=1)
-        # lexsort: primary -score, secondary candidate index (= id order)
-        order = np.lexsort((candidates, -scores), axis=1)[:, :k]
-        chosen = np.take_along_axis(candidates, order, axis=1)
+        # Every entry at least each row's k-th largest similarity (k or more per row, all
+        # ties at the cut included), then an exact ordering of those. A value partition and a
+        # mask are 2.5x faster than np.argpartition over 50k columns (36 -> 14 s at scale 1).
+        kth = np.partition(block, n - k, axis=1)[:, n - k]
+        row, column = np.nonzero(block >= kth[:, None])
+        score = block[row, column]
+        # lexsort: by row, then -score, then column (= id order)
+        order = np.lexsort((column, -score, row))
+        row, column, score = row[order], column[order], score[order]
+        first = np.searchsorted(row, rows)
+        rank = np.arange(row.size) - first[row] + 1
+        keep = rank <= k
         parts.append(
             pl.DataFrame(
                 {
-                    "product_id": np.repeat(ids[start : start + block.shape[0]], k),
-                    "neighbour_rank": np.tile(np.arange(1, k + 1, dtype=np.int32), len(rows)),
-                    "similar_product_id": ids[chosen.ravel()],
-                    "cosine_similarity": np.take_along_axis(block, chosen, axis=1)
-                    .ravel()
-                    .astype(np.float64),
+                    "product_id": ids[start + row[keep]],
+                    "neighbour_rank": rank[keep].astype(np.int32),
+                    "similar_product_id": ids[column[keep]],
+                    "cosine_similarity": score[keep].astype(np.float64),
                 }
             )
         )

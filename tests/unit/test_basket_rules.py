@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
 from ml.basket.pipeline import planted_recall
-from ml.basket.rules import RuleSettings, min_order_count, mine_rules
+from ml.basket.rules import RuleSettings, intersect_sorted, min_order_count, mine_rules
 
 # Six baskets (one user each): products 1, 2, 3 in four baskets each, product 4 in one.
 BASKETS = {1: [1, 2], 2: [1, 2, 3], 3: [1, 3], 4: [2, 3], 5: [1, 2, 3], 6: [4]}
@@ -81,3 +82,12 @@ def test_planted_recall_counts_directed_pairs_among_top_rules() -> None:
     recall = planted_recall(rules, planted)
     assert recall["planted_pairs"] == 2
     assert recall["planted_recall_all_rules"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("sizes", [(0, 5), (5, 0), (1, 1), (50, 3000), (3000, 50), (400, 400)])
+def test_intersect_sorted_matches_numpy(sizes: tuple[int, int]) -> None:
+    rng = np.random.default_rng(sum(sizes))
+    a, b = (np.sort(rng.choice(5000, n, replace=False)) for n in sizes)
+    assert np.array_equal(intersect_sorted(a, b), np.intersect1d(a, b))
+    # ends of the range: a value past the last of the longer array is not a match
+    assert intersect_sorted(np.array([7, 9]), np.array([1, 7, 8])).tolist() == [7]

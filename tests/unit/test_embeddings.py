@@ -16,7 +16,7 @@ from ml.embeddings.evaluate import (
 )
 from ml.embeddings.neighbours import top_k_neighbours
 from ml.embeddings.pipeline import embeddings_table, similar_products_table
-from ml.embeddings.word2vec import effective_params, train_product2vec
+from ml.embeddings.word2vec import effective_params, resolve_sample, train_product2vec
 
 
 def lines(baskets: dict[int, list[int]], eval_set: str = "prior") -> pl.DataFrame:
@@ -73,6 +73,30 @@ def test_neighbour_ties_break_by_smaller_id() -> None:
     vectors = np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
     result = top_k_neighbours(ids, vectors, k=2).filter(pl.col("product_id") == 7)
     assert result["similar_product_id"].to_list() == [5, 6]
+
+
+def test_neighbours_match_brute_force_across_blocks_and_ties(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import ml.embeddings.neighbours as neighbours_module
+
+    monkeypatch.setattr(neighbours_module, "BLOCK_ROWS", 7)  # several blocks, a ragged last one
+    rng = np.random.default_rng(3)
+    # 8 distinct directions for 40 products: many exact ties, also at the k-th place
+    vectors = rng.integers(-2, 3, size=(8, 3)).astype(float)[rng.integers(0, 8, 40)]
+    ids = rng.permutation(np.arange(100, 140))
+    k = 5
+    got = top_k_neighbours(ids, vectors, k=k).sort("product_id", "neighbour_rank")
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    unit = np.nan_to_num(unit)
+    expected = []
+    for i in np.argsort(ids):
+        others = [j for j in range(ids.size) if j != i]
+        ranked = sorted(others, key=lambda j: (-float(np.float32(unit[i] @ unit[j])), ids[j]))
+        expected += [(int(ids[i]), r + 1, int(ids[j])) for r, j in enumerate(ranked[:k])]
+    assert list(got.select("product_id", "neighbour_rank", "similar_product_id").iter_rows()) == [
+        tuple(row) for row in expected
+    ]
 
 
 def test_same_aisle_precision_and_chance_level_by_hand() -> None:
@@ -154,3 +178,10 @@ def test_tables_have_the_fixed_schemas() -> None:
         "cosine_similarity",
     ]
     assert similar.num_rows == 100 * 3
+
+
+def test_auto_sample_depends_on_corpus_size() -> None:
+    assert resolve_sample("auto", large_corpus=True) == 1e-4
+    assert resolve_sample("auto", large_corpus=False) == 1e-3
+    assert resolve_sample(0, large_corpus=True) == 0.0  # an explicit value is kept
+    assert resolve_sample("0.002", large_corpus=False) == 0.002
