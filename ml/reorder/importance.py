@@ -42,7 +42,11 @@ def feature_importance(
     sampled = validation_ids[user_unit_hash(validation_ids, _SAMPLE_SEED) < fraction]
     total = np.zeros(len(model.features) + 1)
     rows = 0
-    for batch in iter_batches(source, "target_offset = 0 and eval_set = 'train'"):
+    # The sampled users' ids go into the SQL filter: DuckDB then skips the other users' rows
+    # instead of streaming every validation row out (12 of 29 s at scale 1).
+    users = ", ".join(str(int(user)) for user in sampled) or "null"
+    where = f"target_offset = 0 and eval_set = 'train' and user_id in ({users})"
+    for batch in iter_batches(source, where):
         picked = batch.filter(pl.col("user_id").is_in(pl.Series(sampled).implode()))
         if not picked.height:
             continue
