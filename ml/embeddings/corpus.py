@@ -75,7 +75,7 @@ def write_basket_corpus(order_lines: Source, path: Path, seed: int) -> CorpusSta
             max_basket = max(max_basket, int(frame["basket_size"].max() or 0))
             handle.write("\n".join(frame["basket"].to_list()) + "\n")
 
-        for batch in relation.fetch_arrow_reader(500_000):
+        for batch in relation.to_arrow_reader(500_000):
             lines = pl.from_arrow(pa.Table.from_batches([batch]))
             assert isinstance(lines, pl.DataFrame)
             if carry is not None:

@@ -59,7 +59,7 @@ def iter_batches(
         relation = relation.project(", ".join(f'"{name}"' for name in columns))
     if order_by:
         relation = relation.order(order_by)
-    reader = relation.fetch_arrow_reader(batch_rows)
+    reader = relation.to_arrow_reader(batch_rows)
     for batch in reader:
         if batch.num_rows:
             yield pl.from_arrow(pa.Table.from_batches([batch]))  # type: ignore[misc]
