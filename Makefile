@@ -101,7 +101,7 @@ shell: $(VENV_STAMP)
 
 ## dashboard: the Streamlit app on the warehouse, read-only (http://localhost:8501)
 dashboard: $(VENV_STAMP)
-	INSTACART_WAREHOUSE_PATH=$(WAREHOUSE) $(VENV)/bin/streamlit run dashboard/app.py \
+	INSTACART_WAREHOUSE_PATH=$(WAREHOUSE) $(PY) -m dashboard.serve \
 		--server.headless true --browser.gatherUsageStats false
 
 ## chromium: Debian's browser for the dashboard's browser test (never `playwright install`)

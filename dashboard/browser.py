@@ -35,7 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-APP = Path(__file__).resolve().parent / "app.py"
 VIEWPORT = {"width": 1400, "height": 1250}
 
 # Interactive = the script finished, the page title is drawn and `charts` charts are rendered.
@@ -84,7 +83,7 @@ def serve(warehouse: Path, timeout_seconds: float = 60.0) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "INSTACART_WAREHOUSE_PATH": str(warehouse)}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP),
+        sys.executable, "-m", "dashboard.serve",
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false", "--client.toolbarMode", "minimal",
