@@ -20,11 +20,10 @@ APP = Path(__file__).resolve().parent / "app.py"
 PRELOADED = ("altair", "duckdb", "numpy", "pandas", "polars", "pyarrow")
 
 
-def main(argv: list[str] | None = None) -> None:
+def main() -> None:
     for name in PRELOADED:
         importlib.import_module(name)
-    options = sys.argv[1:] if argv is None else argv
-    sys.argv = ["streamlit", "run", str(APP), *options]
+    sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main(prog_name="streamlit")
 
 

@@ -14,11 +14,11 @@ Choices, and why:
   3.1M tokens and epoch at vector_size 48, so about 490 CPU-seconds for 5 epochs).
 - sample = "auto" (the default): 1e-4 from LARGE_CORPUS_TOKENS tokens on, gensim's 1e-3
   below. A few staples (bananas, milk) are in most baskets, and on a large corpus training
-  on every one of their occurrences mostly re-learns their popularity: at scale 1, 1e-4 cut
-  training from 283 to 171 s while same-aisle precision@10 went 0.638 -> 0.642 and
-  planted-complement recall@10 0.237 -> 0.383 (3e-5: 139 s, 0.623 / 0.367). A small corpus
-  needs those occurrences: on the 3,000-user test set 1e-4 left precision@10 at 0.019
-  (chance 0.011), so below the cut it stays at 1e-3.
+  on every one of their occurrences mostly re-learns their popularity: at scale 1
+  (`make bench SCALE=1`, b30168a vs e4e4b30) ml_product_embeddings took 283 -> 188 s,
+  planted-complement recall@10 0.243 -> 0.387, same-aisle precision@10 0.644 -> 0.641. A
+  small corpus needs those occurrences: with 1e-4 the 3,000-user integration test's
+  neighbours fell to near chance, so below the cut it stays at 1e-3.
 """
 
 from __future__ import annotations

@@ -63,8 +63,8 @@ DEFAULT_PARAMS: dict[str, Any] = {
 # Loop control (not LightGBM parameters), overridable through the same var.
 DEFAULT_CONTROL: dict[str, float] = {
     "num_boost_round": 2000,
-    # 10 at learning rate 0.2: at scale 1 the best round (78-90) is followed by rounds that
-    # move the log loss by < 1e-5; 30 spent ~50 s more for the same model.
+    # 10 at learning rate 0.2: at scale 1 the best round (74-90) is followed by rounds that
+    # move the log loss by < 1e-5; 30 spent ~55 s more for the same validation F1 (make bench).
     "early_stopping_rounds": 10,
     # Improvements of the validation log loss below this no longer count: at scale 1 the loss
     # creeps down by ~1e-6 per round for hundreds of rounds that change no basket.
