@@ -24,7 +24,7 @@
             'up_days_since_last_purchase', 'up_mean_orders_between_purchases',
             'up_orders_since_last_over_mean_gap', 'up_days_since_last_over_mean_interval',
             'up_bought_last_1', 'up_bought_last_3', 'up_bought_last_5', 'up_current_streak',
-            'up_mean_cart_position',
+            'up_mean_cart_position', 'up_mean_relative_cart_position',
         ],
         'user_category': {
             'ua': ['ua_purchases', 'ua_distinct_products', 'ua_reorder_ratio',

@@ -27,6 +27,9 @@ order_lines as (
         department_id,
         order_number,
         add_to_cart_order,
+        -- position as a share of the basket: staples go in first whatever the basket's size
+        add_to_cart_order / count(*) over (partition by user_id, order_number)
+            as relative_cart_position,
         order_dow,
         order_hour_of_day,
         days_since_first_order
@@ -45,6 +48,7 @@ history as (
         targets.target_order_number - order_lines.order_number as distance,
         targets.days_since_first_order - order_lines.days_since_first_order as days_before_target,
         order_lines.add_to_cart_order,
+        order_lines.relative_cart_position,
         case when order_lines.order_dow = targets.order_dow then 1 else 0 end as on_target_dow,
         {{ hour_distance('order_lines.order_hour_of_day', 'targets.order_hour_of_day') }}
             as target_hour_distance
@@ -66,6 +70,7 @@ pairs as (
         max(days_before_target) as days_since_first,
         min(days_before_target) as days_since_last,
         sum(add_to_cart_order) as cart_position_sum,
+        sum(relative_cart_position) as relative_cart_position_sum,
         sum(on_target_dow) as target_dow_purchases,
         sum(target_hour_distance) as target_hour_distance_sum,
         sum(case when distance <= 3 then 1 else 0 end) as purchases_last_3,
@@ -112,6 +117,8 @@ final as (
         cast(purchases_last_5 as {{ dbt.type_int() }}) as up_bought_last_5,
         {{ trailing_ones('recent_orders_mask') }} as up_current_streak,
         {{ safe_divide('cart_position_sum', 'times_bought') }} as up_mean_cart_position,
+        {{ safe_divide('relative_cart_position_sum', 'times_bought') }}
+            as up_mean_relative_cart_position,
         {{ safe_divide('target_dow_purchases', 'times_bought') }} as o_up_target_dow_share,
         {{ safe_divide('target_hour_distance_sum', 'times_bought') }}
             as o_up_mean_target_hour_distance
@@ -138,6 +145,7 @@ select
     up_bought_last_5,
     up_current_streak,
     up_mean_cart_position,
+    up_mean_relative_cart_position,
     o_up_target_dow_share,
     o_up_mean_target_hour_distance
 from final
