@@ -20,8 +20,8 @@ Poisson thinning), raised to 1 - (1 - q0_B) * (1 - boost * q0_A) for a consequen
 antecedent A was bought before. New products enter the final order only through the other
 parts of the same mechanisms, so they never disturb these probabilities. The truth written is
 that probability averaged over the final order's own random shock (the unobservable part of
-its context): the exact chance of inclusion before the order happens, which is what a perfect
-model of the user could know.
+its context): the exact chance of inclusion before the order happens, given the user's true
+(hidden) staples, which a model can only estimate from the history.
 """
 
 from __future__ import annotations
@@ -35,15 +35,17 @@ from ml.synthetic.orders import CONTEXT_NOISE, Orders
 from ml.synthetic.personas import PERSONAS, Users
 
 MAX_BASKET = 145
-STAPLE_LATE_ADOPTION = 0.10  # share of staples adopted after the first order
+# Share of staples adopted after the first order; only users with 7+ orders can adopt late or
+# drop a staple (both windows below need room), so the realised shares are lower.
+STAPLE_LATE_ADOPTION = 0.10
 STAPLE_ABANDONED = 0.15  # share of staples dropped before the final order
-# A staple's start and end both leave a trace in the history: an adopted staple is active in at
-# least ADOPT_MIN_OBSERVED_ORDERS prior orders, and a dropped one is missing from at least
-# ABANDON_MIN_OBSERVED_ORDERS orders before the final one. A change of repertoire in the last
-# order or two is a hidden event no model could foresee; the truth would then reward knowing
-# it. (With 3 and 3, and a quarter of staples adopted late, the model reached 0.85 of the
-# oracle's mean F1 on 40,000 users; the oracle knew of late adoptions the history barely
-# showed.)
+# A change of repertoire right before the final order is a hidden event no model could
+# foresee, and the truth would reward knowing it. So a staple active at the final order was
+# active in at least ADOPT_MIN_OBSERVED_ORDERS prior orders (bought in each with its own
+# probability), and a dropped one is inactive in at least ABANDON_MIN_OBSERVED_ORDERS orders
+# before the final one. (With a 3-order abandonment minimum, none for adoption, and a quarter
+# of staples adopted late, the model reached 0.85 of the oracle's mean F1 on 40,000 users; the
+# oracle knew of late adoptions the history barely showed.)
 ABANDON_MIN_OBSERVED_ORDERS = 5
 ADOPT_MIN_OBSERVED_ORDERS = 5
 # Per-product shift of staple log-odds, shared across users. Most of the staples' spread is
@@ -255,8 +257,9 @@ def draw_staples(rng: np.random.Generator, s: Sampler, users: Users, lo: int, hi
     sd = np.array([p.staple_logit[1] for p in PERSONAS])[persona]
     mean = np.where(weak, WEAK_LOGIT[0], mean)
     sd = np.where(weak, WEAK_LOGIT[1], sd)
-    # The product's shared reorderability takes the per-item spread (the persona's sd where
-    # it is wider), leaving a small per-(user, product) remainder.
+    # The product's shared reorderability takes the per-item spread. PRODUCT_LOGIT_SD is wider
+    # than every persona's and the weak staples' sd, so the per-(user, product) remainder is the
+    # floor MIN_ITEM_LOGIT_SD and the total spread about 1.23 whatever those sds say.
     sd = np.sqrt(np.maximum(sd**2 - PRODUCT_LOGIT_SD**2, MIN_ITEM_LOGIT_SD**2))
     user_shift = (USER_LOGIT_SD * rng.standard_normal(m))[local]
     mean = mean + STAPLE_LOGIT_SHIFT

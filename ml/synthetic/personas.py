@@ -39,7 +39,9 @@ class Persona:
     dow: tuple[float, ...]  # weekday profile of habits
     hours: np.ndarray  # hour-of-day profile
     n_staples: float  # mean repertoire size
-    staple_logit: tuple[float, float]  # mean, sd of the base log-odds of strong staples
+    # mean, sd of the base log-odds of strong staples (the sd is only used where it is wider
+    # than baskets.PRODUCT_LOGIT_SD, which it currently never is)
+    staple_logit: tuple[float, float]
     weak_share: float  # share of the repertoire that is weak (occasional) staples
     explore: float  # mean number of exploration draws per order
     dept_mult: dict[str, float] = field(default_factory=dict)

@@ -28,7 +28,7 @@ order_lines as (
         order_number,
         add_to_cart_order,
         -- position as a share of the basket: staples go in first whatever the basket's size
-        add_to_cart_order / count(*) over (partition by user_id, order_number)
+        {{ safe_divide('add_to_cart_order', 'count(*) over (partition by user_id, order_number)') }}
             as relative_cart_position,
         order_dow,
         order_hour_of_day,
