@@ -11,9 +11,17 @@ import polars as pl
 from ml.synthetic import writer
 from ml.synthetic.baskets import (
     ABANDON_MIN_OBSERVED_ORDERS,
+    ADOPT_MIN_OBSERVED_ORDERS,
+    EXPLORE_SCALE,
     MAX_BASKET,
+    MIN_ITEM_LOGIT_SD,
+    PRODUCT_LOGIT_SD,
     STAPLE_ABANDONED,
     STAPLE_LATE_ADOPTION,
+    STAPLE_LOGIT_SHIFT,
+    TRIAL_LOGIT,
+    USER_LOGIT_SD,
+    WEAK_LOGIT,
     Associations,
 )
 from ml.synthetic.catalog import N_PRODUCTS, Catalog
@@ -120,6 +128,14 @@ def write_truth(
             "staple_late_adoption": STAPLE_LATE_ADOPTION,
             "staple_abandoned": STAPLE_ABANDONED,
             "abandon_min_observed_orders": ABANDON_MIN_OBSERVED_ORDERS,
+            "adopt_min_observed_orders": ADOPT_MIN_OBSERVED_ORDERS,
+            "product_logit_sd": PRODUCT_LOGIT_SD,
+            "min_item_logit_sd": MIN_ITEM_LOGIT_SD,
+            "staple_logit_shift": STAPLE_LOGIT_SHIFT,
+            "user_logit_sd": USER_LOGIT_SD,
+            "weak_logit": list(WEAK_LOGIT),
+            "trial_logit": list(TRIAL_LOGIT),
+            "explore_scale": EXPLORE_SCALE,
             "context_gap_saturates": CONTEXT_GAP_SATURATES,
             "context_gap_coef": CONTEXT_GAP_COEF,
             "context_noise": CONTEXT_NOISE,
