@@ -2,9 +2,9 @@
 
 Per user:
 - a repertoire of staples, each with a base log-odds of inclusion and an active window of
-  order numbers [start, end) (adopted late / abandoned early, so recency carries signal; an
-  adoption or a drop always leaves a few prior orders of trace, so neither is a hidden event
-  at the final order itself);
+  order numbers [start, end) (adopted late / abandoned early, so recency carries signal; a
+  staple active at the final order was active in a few prior orders, and a dropped one was
+  inactive in a few, so neither change is a hidden event at the final order itself);
 - exploration: Poisson(explore * e^context) draws per order from the user's product
   distribution pi_u (persona distribution mixed with three favourite aisles);
 - planted associations A -> B: when A is in a basket, B is added with probability boost;
@@ -255,14 +255,13 @@ def draw_staples(rng: np.random.Generator, s: Sampler, users: Users, lo: int, hi
     weak = rng.random(local.size) < np.array([p.weak_share for p in PERSONAS])[persona]
     mean = np.array([p.staple_logit[0] for p in PERSONAS])[persona]
     sd = np.array([p.staple_logit[1] for p in PERSONAS])[persona]
-    mean = np.where(weak, WEAK_LOGIT[0], mean)
+    mean = np.where(weak, WEAK_LOGIT[0], mean) + STAPLE_LOGIT_SHIFT
     sd = np.where(weak, WEAK_LOGIT[1], sd)
     # The product's shared reorderability takes the per-item spread. PRODUCT_LOGIT_SD is wider
     # than every persona's and the weak staples' sd, so the per-(user, product) remainder is the
     # floor MIN_ITEM_LOGIT_SD and the total spread about 1.23 whatever those sds say.
     sd = np.sqrt(np.maximum(sd**2 - PRODUCT_LOGIT_SD**2, MIN_ITEM_LOGIT_SD**2))
     user_shift = (USER_LOGIT_SD * rng.standard_normal(m))[local]
-    mean = mean + STAPLE_LOGIT_SHIFT
     logit = mean + user_shift + s.reorder_logit[product] + sd * rng.standard_normal(local.size)
     n = users.n_orders[lo + local]
     # start in 2 .. n - ADOPT_MIN_OBSERVED_ORDERS (the orders start..n-1 may hold the staple)
